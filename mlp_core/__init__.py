@@ -1,0 +1,68 @@
+"""mlp_core: the mathematics of the neural-networks lecture as a small numpy package.
+
+Read it beside the lecture: activations (§4.2), the perceptron (§3), the MLP's forward
+pass and backpropagation (§4.3-§4.4), training (§4.5), regularization (§4.6) and gradient
+checking. The mathematics needs numpy alone; ``mlp_core.plotting`` and ``mlp_core.widgets``
+add matplotlib and ipywidgets for the notebooks.
+"""
+
+from .activations import (
+    ACTIVATIONS,
+    Activation,
+    get_activation,
+    identity,
+    identity_derivative,
+    relu,
+    relu_derivative,
+    sigmoid,
+    sigmoid_derivative,
+    tanh,
+    tanh_derivative,
+)
+from .gradient_check import (
+    gradient_check,
+    gradient_check_layers,
+    numerical_gradient,
+    relative_error,
+)
+from .losses import LOSSES, Loss, get_loss, log_softmax, softmax
+from .network import MLP, ForwardCache, Gradients
+from .perceptron import Perceptron, step
+from .regularization import EarlyStopping, dropout_mask, l2_penalty
+from .training import History, TrainingDivergedError, fit
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ACTIVATIONS",
+    "LOSSES",
+    "MLP",
+    "Activation",
+    "EarlyStopping",
+    "ForwardCache",
+    "Gradients",
+    "History",
+    "Loss",
+    "Perceptron",
+    "TrainingDivergedError",
+    "dropout_mask",
+    "fit",
+    "get_activation",
+    "get_loss",
+    "gradient_check",
+    "gradient_check_layers",
+    "identity",
+    "identity_derivative",
+    "l2_penalty",
+    "log_softmax",
+    "numerical_gradient",
+    "relative_error",
+    "relu",
+    "relu_derivative",
+    "sigmoid",
+    "sigmoid_derivative",
+    "softmax",
+    "step",
+    "tanh",
+    "tanh_derivative",
+]

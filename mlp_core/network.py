@@ -1,0 +1,320 @@
+"""The multilayer perceptron of lecture §4.1-§4.4: forward pass, loss and backpropagation.
+
+Shape convention (stated once, used everywhere)
+-----------------------------------------------
+Rows are samples. A batch X has shape (n, N_I). The lecture writes one sample as a column
+vector, z^(l) = W^(l) h^(l-1) + b^(l) with W^(l) of shape (N_l, N_{l-1}). Stacking n samples
+as *rows* turns that into
+
+    z^(l) = h^(l-1) @ W^(l).T + b^(l)        shape (n, N_l)         Eq. (11)
+
+The transpose comes only from putting samples in rows; W keeps the lecture's shape. In the
+same way the per-sample error terms δ^(l) (Eq. 20) are stacked as rows of shape (n, N_l), and
+
+    δ^(l)      = (δ^(l+1) @ W^(l+1)) * σ'(z^(l))              Eq. (22)
+    ∂J/∂W^(l)  = δ^(l).T @ h^(l-1) / n + λ W^(l)             Eqs. (23)-(24), averaged
+    ∂J/∂b^(l)  = δ^(l).sum(axis=0) / n                        Eq. (25), averaged
+
+where J = (1/n) Σ_i l(ŷ_i, y_i) + λ/2 Σ_l ‖W^(l)‖²_F is the lecture's J = L + s (Eq. 16)
+averaged over the batch. Lists are 0-based: ``weights[i]`` is the lecture's W^(i+1).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._checks import (
+    check_array,
+    check_dropout,
+    check_int,
+    check_real,
+    check_same_length,
+    check_X,
+)
+from .activations import get_activation
+from .losses import get_loss
+from .regularization import dropout_mask, l2_penalty
+
+__all__ = ["MLP", "ForwardCache", "Gradients"]
+
+
+@dataclass
+class ForwardCache:
+    """What the forward pass stores for backpropagation (lecture §4.3, §4.5).
+
+    Attributes
+    ----------
+    z : list of ndarray
+        z^(1) .. z^(L+1); ``z[i]`` has shape (n, layer_sizes[i+1]).
+    h : list of ndarray
+        h^(0) = X .. h^(L): the values actually fed to the next layer (after dropout);
+        ``h[i]`` has shape (n, layer_sizes[i]).
+    masks : list of (ndarray or None)
+        One per hidden layer: the inverted-dropout mask that multiplied σ(z^(l)),
+        or None without dropout.
+    """
+
+    z: list
+    h: list
+    masks: list
+
+    @property
+    def output(self):
+        """ŷ = z^(L+1), Eq. (13): the output layer is linear."""
+        return self.z[-1]
+
+    @property
+    def nbytes(self):
+        """Bytes held by the stored arrays (z, h and masks): the memory of §4.5."""
+        arrays = [*self.z, *self.h, *(m for m in self.masks if m is not None)]
+        return int(sum(a.nbytes for a in arrays))
+
+
+@dataclass
+class Gradients:
+    """∂J/∂W^(l), ∂J/∂b^(l) and the error terms δ^(l) (Eqs. 20-25).
+
+    Attributes
+    ----------
+    weights : list of ndarray
+        Same layout and shapes as ``MLP.weights``.
+    biases : list of ndarray
+        Same layout and shapes as ``MLP.biases``.
+    delta : list of ndarray
+        δ^(1) .. δ^(L+1), ``delta[i]`` of shape (n, layer_sizes[i+1]): one row per sample,
+        not divided by n.
+    """
+
+    weights: list
+    biases: list
+    delta: list
+
+
+class MLP:
+    """A fully connected network with L hidden layers and a linear output layer.
+
+    Parameters
+    ----------
+    layer_sizes : sequence of int
+        [N_I, N_1, ..., N_L, N_O]; at least two entries, each >= 1.
+    activation : str
+        Hidden-layer activation, a key of ``ACTIVATIONS`` ('relu', 'sigmoid', 'tanh',
+        'identity').
+    seed : int or None
+        Seed for the initial weights (``np.random.default_rng(seed)``).
+    dtype : numpy float dtype
+        float64 (default, for gradient checks) or float32 (faster).
+
+    Attributes
+    ----------
+    weights : list of ndarray
+        ``weights[i]`` is the lecture's W^(i+1), shape (layer_sizes[i+1], layer_sizes[i]).
+    biases : list of ndarray
+        ``biases[i]`` is b^(i+1), shape (layer_sizes[i+1],).
+
+    Notes
+    -----
+    Initial weights are drawn from N(0, σ²) with σ² = 2 / fan_in (He) for ReLU and
+    σ² = 2 / (fan_in + fan_out) (Glorot) for the other activations; biases start at 0.
+    """
+
+    def __init__(self, layer_sizes, activation="relu", seed=None, dtype=np.float64):
+        sizes = list(layer_sizes) if not isinstance(layer_sizes, (str, bytes)) else None
+        if sizes is None or len(sizes) < 2:
+            raise ValueError(
+                "layer_sizes must list at least two sizes [N_I, ..., N_O], "
+                f"got {layer_sizes!r}"
+            )
+        for i, size in enumerate(sizes):
+            check_int(size, f"layer_sizes[{i}]", minimum=1)
+        self.layer_sizes = [int(s) for s in sizes]
+        self.activation = get_activation(activation)
+        self.dtype = np.dtype(dtype)
+        if self.dtype not in (np.float32, np.float64):
+            raise ValueError(f"dtype must be float32 or float64, got {self.dtype}")
+        self.seed = seed
+        rng = np.random.default_rng(seed)
+        he = self.activation.name == "relu"
+        self.weights, self.biases = [], []
+        for n_in, n_out in zip(self.layer_sizes[:-1], self.layer_sizes[1:]):
+            std = np.sqrt(2.0 / n_in) if he else np.sqrt(2.0 / (n_in + n_out))
+            self.weights.append((rng.standard_normal((n_out, n_in)) * std).astype(self.dtype))
+            self.biases.append(np.zeros(n_out, dtype=self.dtype))
+
+    # --- structure --------------------------------------------------------------------
+
+    @property
+    def n_hidden(self):
+        """L, the number of hidden layers."""
+        return len(self.layer_sizes) - 2
+
+    @property
+    def n_parameters(self):
+        """Number of learnable numbers: Σ_l N_l N_{l-1} + N_l."""
+        return sum(W.size + b.size for W, b in zip(self.weights, self.biases))
+
+    def get_parameters(self):
+        """Copies of the weights and biases, e.g. to restore them later.
+
+        Returns
+        -------
+        (list of ndarray, list of ndarray)
+        """
+        return [W.copy() for W in self.weights], [b.copy() for b in self.biases]
+
+    def set_parameters(self, weights, biases):
+        """Replace the weights and biases with copies of the given arrays (same shapes)."""
+        for i, (W, b) in enumerate(zip(weights, biases)):
+            if W.shape != self.weights[i].shape or b.shape != self.biases[i].shape:
+                raise ValueError(
+                    f"weights[{i}] and biases[{i}] must have shapes "
+                    f"{self.weights[i].shape} and {self.biases[i].shape}, "
+                    f"got {W.shape} and {b.shape}"
+                )
+        self.weights = [np.array(W, dtype=self.dtype) for W in weights]
+        self.biases = [np.array(b, dtype=self.dtype) for b in biases]
+
+    def __repr__(self):
+        return f"MLP(layer_sizes={self.layer_sizes}, activation={self.activation.name!r})"
+
+    # --- forward propagation (§4.3) ---------------------------------------------------
+
+    def forward(self, X, dropout=0.0, rng=None, masks=None):
+        """Forward propagation, storing z^(l) and h^(l) (Eqs. 11-13).
+
+        Parameters
+        ----------
+        X : ndarray of shape (n, layer_sizes[0])
+        dropout : float in [0, 1)
+            Probability of dropping each hidden unit (inverted dropout, §4.6.2).
+        rng : numpy.random.Generator, optional
+            Source of the dropout masks; a fresh ``default_rng()`` if None.
+        masks : list of (ndarray or None), optional
+            Use these masks (one per hidden layer) instead of drawing new ones,
+            e.g. to check gradients with a fixed mask.
+
+        Returns
+        -------
+        ForwardCache
+        """
+        X = check_X(X, self.layer_sizes[0])
+        if X.dtype != self.dtype:
+            X = X.astype(self.dtype)
+        dropout = check_dropout(dropout)
+        if masks is not None and len(masks) != self.n_hidden:
+            raise ValueError(
+                f"masks must hold one entry per hidden layer ({self.n_hidden}), "
+                f"got {len(masks)}"
+            )
+        if dropout > 0 and masks is None and rng is None:
+            rng = np.random.default_rng()
+        return self._forward(X, dropout, rng, masks)
+
+    def _forward(self, X, dropout, rng, masks):
+        """Forward pass on checked input (the training loop calls this directly)."""
+        sigma = self.activation.function
+        z_list, h_list, mask_list = [], [X], []
+        h = X
+        for l, (W, b) in enumerate(zip(self.weights, self.biases), start=1):
+            z = h @ W.T + b  # Eq. (11), rows are samples
+            z_list.append(z)
+            if l == len(self.weights):
+                break  # Eq. (13): ŷ = z^(L+1), no activation on the output layer
+            h = sigma(z)  # Eq. (12)
+            if masks is not None:
+                mask = masks[l - 1]
+            elif dropout > 0:
+                mask = dropout_mask(h.shape, dropout, rng, self.dtype)
+            else:
+                mask = None
+            if mask is not None:
+                h = h * mask  # §4.6.2: dropped units output 0, kept ones are scaled
+            mask_list.append(mask)
+            h_list.append(h)
+        return ForwardCache(z=z_list, h=h_list, masks=mask_list)
+
+    def predict(self, X):
+        """ŷ = z^(L+1) for each row of X, without dropout.
+
+        Returns
+        -------
+        ndarray of shape (n, layer_sizes[-1])
+        """
+        return self.forward(X).output
+
+    # --- loss (Eqs. 14-16) -------------------------------------------------------------
+
+    def loss(self, X, y, loss="mse", lam=0.0):
+        """J = (1/n) Σ_i l(ŷ_i, y_i) + λ/2 Σ_l ‖W^(l)‖²_F (Eqs. 14-16), without dropout.
+
+        Returns
+        -------
+        float
+        """
+        loss_fn = get_loss(loss)
+        lam = check_real(lam, "lam", low=0.0)
+        X = check_X(X, self.layer_sizes[0])
+        y = self._check_targets(X, y, loss_fn)
+        return self._loss(X, y, loss_fn, lam)
+
+    def _loss(self, X, y, loss_fn, lam):
+        y_hat = self._forward(X.astype(self.dtype, copy=False), 0.0, None, None).output
+        data_term = float(np.mean(loss_fn.value(y_hat, y), dtype=np.float64))  # L, Eq. (14)
+        return data_term + l2_penalty(self.weights, lam)  # J = L + s, Eqs. (15)-(16)
+
+    def _check_targets(self, X, y, loss_fn):
+        y = check_array(y, "y", ndim=(1, 2))
+        check_same_length(X, y)
+        return loss_fn.targets(y, self.layer_sizes[-1], self.dtype)
+
+    # --- backpropagation (§4.4) --------------------------------------------------------
+
+    def backward(self, cache, y, loss="mse", lam=0.0):
+        """Backpropagation: error terms δ^(l) and the gradients of J (Eqs. 17-25).
+
+        Parameters
+        ----------
+        cache : ForwardCache
+            From ``forward`` on the same batch.
+        y : ndarray of shape (n,) or (n, N_O)
+            Targets: real values for 'mse', class labels for the cross-entropies.
+        loss : str
+            A key of ``LOSSES``.
+        lam : float >= 0
+            λ of the L2 penalty (Eq. 15).
+
+        Returns
+        -------
+        Gradients
+        """
+        loss_fn = get_loss(loss)
+        lam = check_real(lam, "lam", low=0.0)
+        if not isinstance(cache, ForwardCache):
+            raise TypeError(f"cache must be the ForwardCache from forward(), got {cache!r}")
+        y = self._check_targets(cache.h[0], y, loss_fn)
+        return self._backward(cache, y, loss_fn, lam)
+
+    def _backward(self, cache, y, loss_fn, lam):
+        """Backpropagation on checked targets (the training loop calls this directly)."""
+        n = cache.h[0].shape[0]
+        sigma_prime = self.activation.derivative
+        L1 = len(self.weights)  # L + 1
+        grad_W, grad_b, deltas = [None] * L1, [None] * L1, [None] * L1
+        delta = loss_fn.delta(cache.output, y)  # Eq. (21): δ^(L+1) = ∂l/∂ŷ, per sample
+        for i in range(L1 - 1, -1, -1):  # i = l - 1, from l = L+1 down to 1
+            deltas[i] = delta
+            # Eqs. (23)-(24): ∂J/∂W^(l) = δ^(l)ᵀ h^(l-1) / n + λ W^(l)   (h^(0) = x)
+            grad_W[i] = delta.T @ cache.h[i] / n
+            if lam:
+                grad_W[i] += lam * self.weights[i]
+            grad_b[i] = delta.sum(axis=0) / n  # Eq. (25), averaged over the batch
+            if i == 0:
+                break
+            # Eq. (22): δ^(l) = δ^(l+1) W^(l+1) ⊙ σ'(z^(l)); with dropout, h = σ(z) ⊙ mask,
+            # so the mask multiplies the derivative too.
+            delta = (delta @ self.weights[i]) * sigma_prime(cache.z[i - 1])
+            if cache.masks[i - 1] is not None:
+                delta = delta * cache.masks[i - 1]
+        return Gradients(weights=grad_W, biases=grad_b, delta=deltas)

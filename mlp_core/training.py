@@ -1,0 +1,277 @@
+"""Training by mini-batch stochastic gradient descent (lecture §4.5) with early stopping (§4.6.1).
+
+One epoch shuffles the training set, then for each mini-batch alternates forward
+propagation (which stores z and h), backpropagation (which reuses them) and the update
+
+    W^(l) ← W^(l) − η ∂J/∂W^(l),      b^(l) ← b^(l) − η ∂J/∂b^(l).
+
+With ``momentum`` μ > 0 (off by default) the update is v ← μ v − η ∂J/∂θ, θ ← θ + v.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ._checks import (
+    check_array,
+    check_dropout,
+    check_int,
+    check_real,
+    check_same_length,
+    check_X,
+)
+from .losses import get_loss
+from .regularization import EarlyStopping, l2_penalty
+
+__all__ = ["History", "TrainingDivergedError", "fit"]
+
+#: A run predicted (after its first epoch) to take longer than this shows a progress bar.
+PROGRESS_AFTER_SECONDS = 3.0
+
+
+@dataclass
+class History:
+    """What ``fit`` records, one entry per epoch (epochs count from 1).
+
+    Attributes
+    ----------
+    train_loss : list of float
+        Data loss L = (1/n) Σ l(ŷ_i, y_i) on the whole training set after each epoch,
+        without dropout and without the penalty s.
+    val_loss : list of float
+        The same on the validation set (empty without validation).
+    objective : list of float
+        J = L + s on the training set (Eq. 16): what SGD minimises.
+    best_epoch : int or None
+        Epoch with the lowest validation loss (improving by at least ``min_delta``).
+    stopped_epoch : int
+        The last epoch that was trained.
+    stopped_early : bool
+        True if early stopping (or the callback) ended the run before ``epochs``.
+    """
+
+    train_loss: list = field(default_factory=list)
+    val_loss: list = field(default_factory=list)
+    objective: list = field(default_factory=list)
+    best_epoch: int | None = None
+    stopped_epoch: int = 0
+    stopped_early: bool = False
+
+    @property
+    def epochs(self):
+        """[1, 2, ..., stopped_epoch], the x-axis of a loss curve."""
+        return list(range(1, len(self.train_loss) + 1))
+
+    @property
+    def generalization_gap(self):
+        """Validation loss minus training loss at the last epoch (None without validation)."""
+        if not self.val_loss:
+            return None
+        return self.val_loss[-1] - self.train_loss[-1]
+
+
+class TrainingDivergedError(FloatingPointError):
+    """The loss became NaN or infinite; the network keeps its last finite weights.
+
+    Attributes
+    ----------
+    epoch : int
+        The epoch whose loss was not finite.
+    history : History
+        The epochs before it.
+    """
+
+    def __init__(self, epoch, lr, history):
+        self.epoch = epoch
+        self.history = history
+        super().__init__(
+            f"training diverged: the loss became NaN or infinite in epoch {epoch} "
+            f"(lr={lr}). The network keeps the weights from the end of epoch {epoch - 1}. "
+            "Try a smaller learning rate (lr)."
+        )
+
+
+def _check_validation(net, validation, loss_fn):
+    if not (isinstance(validation, (tuple, list)) and len(validation) == 2):
+        raise ValueError(
+            f"validation must be None or a pair (X_val, y_val), got {type(validation).__name__}"
+            + (f" of length {len(validation)}" if hasattr(validation, "__len__") else "")
+        )
+    X_val = check_X(validation[0], net.layer_sizes[0], name="validation X_val")
+    y_val = check_array(validation[1], "validation y_val", ndim=(1, 2))
+    check_same_length(X_val, y_val, "X_val", "y_val")
+    y_val = loss_fn.targets(y_val, net.layer_sizes[-1], net.dtype)
+    return X_val.astype(net.dtype, copy=False), y_val
+
+
+def _sgd_step(net, grads, lr, momentum, velocity):
+    """θ ← θ − η ∂J/∂θ (or the momentum form), in place on the network's arrays."""
+    params = [*net.weights, *net.biases]
+    steps = [*grads.weights, *grads.biases]
+    if momentum:
+        for i, (theta, g) in enumerate(zip(params, steps)):
+            velocity[i] = momentum * velocity[i] - lr * g
+            theta += velocity[i]
+    else:
+        for theta, g in zip(params, steps):
+            theta -= lr * g
+
+
+class _Progress:
+    """A tqdm bar that appears only for runs that will take a while (or always/never)."""
+
+    def __init__(self, mode, epochs):
+        if mode not in (True, False, "auto"):
+            raise ValueError(f"progress must be True, False or 'auto', got {mode!r}")
+        self.mode, self.epochs, self.bar = mode, epochs, None
+        self.start = time.perf_counter()
+        if mode is True:
+            self._open(0)
+
+    def _open(self, done):
+        try:
+            from tqdm.auto import tqdm
+        except ImportError:  # tqdm is optional: no bar, training goes on
+            self.mode = False
+            return
+        self.bar = tqdm(total=self.epochs, initial=done, unit="epoch", desc="fit")
+
+    def update(self, epoch, history):
+        if self.bar is None and self.mode == "auto" and epoch == 1:
+            predicted = (time.perf_counter() - self.start) * self.epochs
+            if predicted > PROGRESS_AFTER_SECONDS:
+                self._open(0)
+        if self.bar is not None:
+            losses = {"train": f"{history.train_loss[-1]:.4g}"}
+            if history.val_loss:
+                losses["val"] = f"{history.val_loss[-1]:.4g}"
+            self.bar.set_postfix(losses, refresh=False)
+            self.bar.update(1)
+
+    def close(self):
+        if self.bar is not None:
+            self.bar.close()
+
+
+def fit(net, X, y, *, loss, lr, epochs, batch_size=None, lam=0.0, dropout=0.0,
+        momentum=0.0, validation=None, patience=None, min_delta=0.0, restore_best=True,
+        seed=None, callback=None, progress="auto"):
+    """Train ``net`` in place by mini-batch SGD; return the per-epoch ``History``.
+
+    Parameters
+    ----------
+    net : MLP
+    X : ndarray of shape (n, layer_sizes[0])
+    y : ndarray of shape (n,) or (n, N_O)
+    loss : str
+        'mse', 'cross_entropy' or 'binary_cross_entropy'.
+    lr : float > 0
+        Learning rate η.
+    epochs : int >= 1
+        Passes over the training set (the most; early stopping may end sooner).
+    batch_size : int >= 1 or None
+        Samples per update; None uses the whole set (full-batch gradient descent).
+    lam : float >= 0
+        λ of the L2 penalty (Eq. 15).
+    dropout : float in [0, 1)
+        Probability of dropping each hidden unit during training (§4.6.2).
+    momentum : float in [0, 1)
+        0 (default) is plain SGD as in §4.5.
+    validation : (X_val, y_val) or None
+        Evaluated after every epoch; needed for early stopping.
+    patience : int >= 1 or None
+        Early stopping (§4.6.1): stop after ``patience`` consecutive epochs whose
+        validation loss did not improve on the best by at least ``min_delta``.
+    min_delta : float >= 0
+    restore_best : bool
+        With early stopping, put back the weights of the best epoch at the end.
+    seed : int or None
+        Seed for shuffling and dropout masks (``np.random.default_rng(seed)``).
+    callback : callable (epoch, history) -> bool or None, optional
+        Called after every epoch; returning True stops training.
+    progress : True, False or 'auto'
+        Show a progress bar; 'auto' shows one when the run will take more than
+        a few seconds.
+
+    Returns
+    -------
+    History
+
+    Raises
+    ------
+    TrainingDivergedError
+        If the loss becomes NaN or infinite; ``net`` keeps its last finite weights.
+    """
+    loss_fn = get_loss(loss)
+    X = check_X(X, net.layer_sizes[0])
+    y = net._check_targets(X, y, loss_fn)
+    n = X.shape[0]
+    lr = check_real(lr, "lr", low=0.0, low_open=True)
+    epochs = check_int(epochs, "epochs", minimum=1)
+    batch_size = n if batch_size is None else check_int(batch_size, "batch_size", minimum=1)
+    lam = check_real(lam, "lam", low=0.0)
+    dropout = check_dropout(dropout)
+    momentum = check_real(momentum, "momentum", low=0.0, high=1.0, high_open=True)
+    min_delta = check_real(min_delta, "min_delta", low=0.0)
+    if validation is not None:
+        X_val, y_val = _check_validation(net, validation, loss_fn)
+    stopper = None
+    if patience is not None:
+        stopper = EarlyStopping(patience, min_delta)
+        if validation is None:
+            raise ValueError(
+                f"patience={patience} needs validation=(X_val, y_val) to watch, got None"
+            )
+    if callback is not None and not callable(callback):
+        raise TypeError(f"callback must be callable, got {callback!r}")
+    progress_bar = _Progress(progress, epochs)
+
+    X = X.astype(net.dtype, copy=False)
+    rng = np.random.default_rng(seed)
+    velocity = [np.zeros_like(p) for p in [*net.weights, *net.biases]] if momentum else None
+    history = History()
+    best_parameters = None
+    try:
+        # Overflow is expected when a run diverges; we detect it below, after each epoch.
+        with np.errstate(over="ignore", invalid="ignore"):
+            for epoch in range(1, epochs + 1):
+                last_good = net.get_parameters()
+                order = rng.permutation(n)
+                for start in range(0, n, batch_size):
+                    batch = order[start:start + batch_size]
+                    cache = net._forward(X[batch], dropout, rng, None)  # Eqs. (11)-(13)
+                    grads = net._backward(cache, y[batch], loss_fn, lam)  # Eqs. (21)-(25)
+                    _sgd_step(net, grads, lr, momentum, velocity)
+                train_loss = net._loss(X, y, loss_fn, 0.0)
+                val_loss = net._loss(X_val, y_val, loss_fn, 0.0) if validation else None
+                if not np.isfinite(train_loss) or (validation and not np.isfinite(val_loss)):
+                    net.set_parameters(*last_good)
+                    raise TrainingDivergedError(epoch, lr, history)
+                _record(history, net, train_loss, val_loss, lam, epoch)
+                progress_bar.update(epoch, history)
+                stop = bool(callback(epoch, history)) if callback is not None else False
+                if stopper is not None:
+                    stop = stopper.update(epoch, val_loss) or stop
+                    history.best_epoch = stopper.best_epoch  # best by at least min_delta
+                    if stopper.improved:
+                        best_parameters = net.get_parameters()
+                if stop:
+                    history.stopped_early = epoch < epochs
+                    break
+    finally:
+        progress_bar.close()
+    if stopper is not None and restore_best and best_parameters is not None:
+        net.set_parameters(*best_parameters)
+    return history
+
+
+def _record(history, net, train_loss, val_loss, lam, epoch):
+    history.train_loss.append(train_loss)
+    history.objective.append(train_loss + l2_penalty(net.weights, lam))
+    if val_loss is not None:
+        history.val_loss.append(val_loss)
+        history.best_epoch = int(np.argmin(history.val_loss)) + 1
+    history.stopped_epoch = epoch
