@@ -1,0 +1,482 @@
+"""Tests for mlp_core.data: loaders, toy generators, splits and the Standardizer."""
+
+import gzip
+import re
+
+import numpy as np
+import pytest
+
+from mlp_core.data import (
+    DATA_DIR,
+    TOY_DATASETS,
+    Dataset,
+    Standardizer,
+    load_concrete,
+    load_digits,
+    load_penguins,
+    make_circles,
+    make_moons,
+    make_spirals,
+    make_toy,
+    make_xor,
+    train_test_split,
+    train_val_test_split,
+)
+
+CONCRETE_HEADER = (
+    "cement,blast_furnace_slag,fly_ash,water,superplasticizer,coarse_aggregate,"
+    "fine_aggregate,age,compressive_strength"
+)
+PENGUIN_HEADER = (
+    "species,island,bill_length_mm,bill_depth_mm,flipper_length_mm,body_mass_g,sex,year"
+)
+
+
+@pytest.fixture(autouse=True)
+def _no_nndata_dir(monkeypatch):
+    """Read the repository's NNData/ even if the caller's shell sets NNDATA_DIR."""
+    monkeypatch.delenv("NNDATA_DIR", raising=False)
+
+
+def write(path, lines, compress=False):
+    """Write ``lines`` as a text file (gzip if ``compress``) and return the path."""
+    text = "\n".join(lines) + "\n"
+    if compress:
+        with gzip.open(path, "wt", encoding="utf-8") as f:
+            f.write(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+def where(path, line):
+    """Regex matching the 'path, line N:' prefix of a file error."""
+    return re.escape(f"{path}, line {line}:")
+
+
+def digit_row(pixels=0, label=3):
+    return ",".join([str(pixels)] * 64 + [str(label)])
+
+
+# ---------------------------------------------------------------- real data sets
+
+
+def test_data_dir_holds_the_three_files():
+    assert DATA_DIR.name == "NNData"
+    for name in ("concrete.csv", "penguins.csv", "digits.csv.gz"):
+        assert (DATA_DIR / name).is_file()
+        assert (DATA_DIR / name.split(".")[0]).with_suffix(".md").is_file()
+
+
+def test_load_concrete_shapes_values_and_names():
+    ds = load_concrete()
+    assert ds.X.shape == (1030, 8) and ds.y.shape == (1030,)
+    assert ds.X.dtype == np.float64 and ds.y.dtype == np.float64
+    assert ds.task == "regression" and ds.target_names is None and ds.n_classes is None
+    assert ds.target_name == "compressive_strength"
+    assert ds.feature_names[0] == "cement" and ds.feature_names[-1] == "age"
+    # First data line of the file: 540.0,0.0,0.0,162.0,2.5,1040.0,676.0,28,79.99
+    np.testing.assert_array_equal(ds.X[0], [540.0, 0.0, 0.0, 162.0, 2.5, 1040.0, 676.0, 28])
+    assert ds.y[0] == 79.99
+    assert "CC BY 4.0" in ds.description and "Yeh" in ds.description
+    assert any("25 rows that repeat" in note for note in ds.notes)
+    assert repr(ds) == "Dataset('concrete', X=(1030, 8), task='regression')"
+
+
+def test_load_penguins_drops_two_rows_and_says_which():
+    ds = load_penguins()
+    assert ds.X.shape == (342, 4) and ds.y.shape == (342,)
+    assert ds.X.dtype == np.float64 and ds.y.dtype == np.int64
+    assert ds.target_names == ("Adelie", "Chinstrap", "Gentoo")
+    assert ds.feature_names == (
+        "bill_length_mm", "bill_depth_mm", "flipper_length_mm", "body_mass_g"
+    )
+    np.testing.assert_array_equal(np.bincount(ds.y), [151, 68, 123])
+    np.testing.assert_array_equal(ds.X[0], [39.1, 18.7, 181.0, 3750.0])
+    assert any("dropped 2 rows" in n and "lines 5, 273" in n for n in ds.notes)
+    assert "sex" in ds.description and "CC0" in ds.description
+    assert repr(ds) == "Dataset('penguins', X=(342, 4), task='classification', 3 classes)"
+
+
+def test_load_penguins_raise_mode_names_file_line_and_column():
+    path = DATA_DIR / "penguins.csv"
+    with pytest.raises(ValueError, match=where(path, 5) + " column 'bill_length_mm' is missing"):
+        load_penguins(missing="raise")
+
+
+@pytest.mark.parametrize("bad", ["ignore", "DROP", None])
+def test_load_penguins_rejects_unknown_missing_policy(bad):
+    expected = rf"missing must be one of \('drop', 'raise'\), got {bad!r}"
+    with pytest.raises(ValueError, match=expected):
+        load_penguins(missing=bad)
+
+
+def test_load_digits_shapes_and_row_major_pixels():
+    ds = load_digits()
+    assert ds.X.shape == (1797, 64) and ds.y.shape == (1797,)
+    assert ds.y.dtype == np.int64 and set(np.unique(ds.y)) == set(range(10))
+    assert ds.target_names == tuple("0123456789")
+    assert ds.feature_names[0] == "pixel_0_0" and ds.feature_names[9] == "pixel_1_1"
+    assert ds.feature_names[63] == "pixel_7_7"
+    assert ds.X.min() == 0 and ds.X.max() == 16
+    # File line 1 starts 0,0,5,13,9,1,0,0 (top image row) and ends with the label 0.
+    np.testing.assert_array_equal(ds.X[0].reshape(8, 8)[0], [0, 0, 5, 13, 9, 1, 0, 0])
+    assert ds.y[0] == 0
+    assert any("pixel_0_0, pixel_4_0, pixel_4_7" in n for n in ds.notes)
+
+
+def test_loader_accepts_a_folder_a_file_and_the_env_var(tmp_path, monkeypatch):
+    write(tmp_path / "concrete.csv", [CONCRETE_HEADER, "1,2,3,4,5,6,7,28,9.5"])
+    assert load_concrete(tmp_path).X.shape == (1, 8)
+    assert load_concrete(str(tmp_path / "concrete.csv")).y[0] == 9.5
+    monkeypatch.setenv("NNDATA_DIR", str(tmp_path))
+    assert load_concrete().X.shape == (1, 8)
+
+
+def test_missing_file_names_path_and_data_set(tmp_path, monkeypatch):
+    with pytest.raises(FileNotFoundError, match=r"load_penguins.*nowhere\.csv.*penguins"):
+        load_penguins(tmp_path / "nowhere.csv")
+    monkeypatch.setenv("NNDATA_DIR", str(tmp_path))
+    expected = re.escape(str(tmp_path / "digits.csv.gz"))
+    with pytest.raises(FileNotFoundError, match=rf"load_digits.*{expected}.*digits"):
+        load_digits()
+
+
+# ---------------------------------------------------------------- broken files
+
+
+@pytest.mark.parametrize(
+    "lines, line, message",
+    [
+        ([CONCRETE_HEADER, "1,2,3,4,5,6,7,28,9", "1,2,3,4,5,6,7,28"], 3, "expected 9 .*got 8"),
+        ([CONCRETE_HEADER, "1,2,3,abc,5,6,7,28,9"], 2, "column 'water' .*got 'abc'"),
+        ([CONCRETE_HEADER, "1,2,3,4,5,6,7,28,nan"], 2, "column 'compressive_strength'.*'nan'"),
+        ([CONCRETE_HEADER, "1,2,3,4,5,6,7,NA,9"], 2, "column 'age' .*got 'NA'"),
+        ([CONCRETE_HEADER.replace(",age", ",days"), "1,2,3,4,5,6,7,28,9"], 1, "lacks .*'age'"),
+        (["1,2,3,4,5,6,7,28,9", "1,2,3,4,5,6,7,28,9"], 1, "lacks column"),
+        (["", CONCRETE_HEADER.replace("cement", "c"), "1,2,3,4,5,6,7,28,9"], 2, "lacks .*'cement'"),
+        ([CONCRETE_HEADER], 2, "no data rows"),
+        ([], 1, "empty"),
+    ],
+)
+def test_broken_concrete_file_names_path_line_and_value(tmp_path, lines, line, message):
+    path = write(tmp_path / "concrete.csv", lines) if lines else tmp_path / "concrete.csv"
+    if not lines:
+        path.write_text("")
+    with pytest.raises(ValueError, match=where(path, line) + ".*" + message):
+        load_concrete(path)
+
+
+def test_line_numbers_count_blank_lines_and_crlf(tmp_path):
+    path = tmp_path / "concrete.csv"
+    rows = [CONCRETE_HEADER, "1,2,3,4,5,6,7,28,9", "", "1,2,3,4,5,6,7,28,9", "1,2,3,4,5,6,7,x,9"]
+    path.write_bytes("\r\n".join(rows).encode())
+    with pytest.raises(ValueError, match=where(path, 5) + " column 'age'.*'x'"):
+        load_concrete(path)
+    path.write_bytes("\r\n".join(rows[:4]).encode())
+    assert load_concrete(path).X.shape == (2, 8)
+
+
+@pytest.mark.parametrize(
+    "row, message",
+    [
+        ("Emperor,Biscoe,40,18,190,3800,male,2008", "unknown class label 'Emperor'"),
+        ("Adelie,Biscoe,40,18x,190,3800,male,2008", "column 'bill_depth_mm' .*got '18x'"),
+        ("Adelie,Biscoe,40,18,190,3800,male", "expected 8 .*got 7"),
+    ],
+)
+def test_broken_penguins_file_names_path_line_and_value(tmp_path, row, message):
+    good = "Gentoo,Biscoe,47,15,217,5000,female,2009"
+    path = write(tmp_path / "penguins.csv", [PENGUIN_HEADER, good, row])
+    with pytest.raises(ValueError, match=where(path, 3) + ".*" + message):
+        load_penguins(path)
+
+
+def test_penguins_missing_values_are_dropped_or_raised_never_numbers(tmp_path):
+    lines = [
+        PENGUIN_HEADER,
+        "Adelie,Dream,39,18,190,3700,NA,2007",  # sex missing only: kept
+        "Chinstrap,Dream,,18,195,3600,male,2008",  # empty bill length: dropped
+        "Gentoo,Biscoe,47,15,217,NA,female,2009",  # body mass NA: dropped
+        "Gentoo,Biscoe,48,16,220,5200,male,2009",
+    ]
+    path = write(tmp_path / "penguins.csv", lines)
+    ds = load_penguins(path)
+    assert ds.X.shape == (2, 4) and np.isfinite(ds.X).all()
+    np.testing.assert_array_equal(ds.y, [0, 2])
+    assert any("dropped 2 rows" in n and "lines 3, 4" in n for n in ds.notes)
+    with pytest.raises(ValueError, match=where(path, 3) + " column 'bill_length_mm'.*''"):
+        load_penguins(path, missing="raise")
+    path2 = write(tmp_path / "p2.csv", [lines[0], lines[1], lines[3]])
+    with pytest.raises(ValueError, match=where(path2, 3) + " column 'body_mass_g'.*'NA'"):
+        load_penguins(path2, missing="raise")
+
+
+@pytest.mark.parametrize(
+    "lines, line, message",
+    [
+        ([",".join([f"p{i}" for i in range(64)] + ["label"]), digit_row()], 1, "'pixel_0_0'.*'p0'"),
+        ([digit_row(), digit_row(pixels=17)], 2, "'pixel_0_0' must be an integer in 0..16.*'17'"),
+        ([digit_row(), digit_row(pixels="2.5")], 2, "'pixel_0_0' must be an integer.*'2.5'"),
+        ([digit_row(), digit_row(label=10)], 2, "'digit' must be an integer in 0..9.*'10'"),
+        ([digit_row(), digit_row(), "1,2,3"], 3, "expected 65 .*got 3"),
+        (["1,2,3", "1,2,3"], 1, "expected 65 fields"),
+    ],
+)
+def test_broken_digits_file_names_path_line_and_value(tmp_path, lines, line, message):
+    path = write(tmp_path / "digits.csv.gz", lines, compress=True)
+    with pytest.raises(ValueError, match=where(path, line) + ".*" + message):
+        load_digits(path)
+
+
+def test_digits_reads_plain_csv_and_rejects_a_fake_gzip(tmp_path):
+    plain = write(tmp_path / "digits.csv", [digit_row(4, 7), digit_row(16, 0)])
+    ds = load_digits(plain)
+    assert ds.X.shape == (2, 64) and ds.X[1, 5] == 16
+    np.testing.assert_array_equal(ds.y, [7, 0])
+    fake = write(tmp_path / "digits.csv.gz", [digit_row()])  # plain text under a .gz name
+    with pytest.raises(ValueError, match=re.escape(str(fake))):
+        load_digits(fake)
+
+
+def test_dataset_checks_its_own_consistency():
+    X, y = np.zeros((3, 2)), np.zeros(3)
+    kwargs = dict(target_name="t", description="d", task="regression", target_names=None)
+    with pytest.raises(ValueError, match="feature_names must name all 2 columns"):
+        Dataset(X, y, ("a",), **kwargs)
+    with pytest.raises(ValueError, match=r"got X \(3, 2\) and y \(2,\)"):
+        Dataset(X, y[:2], ("a", "b"), **kwargs)
+    with pytest.raises(ValueError, match="task must be .*got 'clustering'"):
+        Dataset(X, y, ("a", "b"), **{**kwargs, "task": "clustering"})
+    with pytest.raises(ValueError, match="target_names must be a tuple for classification"):
+        Dataset(X, y, ("a", "b"), **{**kwargs, "task": "classification"})
+
+
+# ---------------------------------------------------------------- toy data
+
+
+@pytest.mark.parametrize("name", sorted(TOY_DATASETS))
+@pytest.mark.parametrize("n", [2, 7, 200])
+def test_toy_shapes_labels_and_balance(name, n):
+    X, y = TOY_DATASETS[name](n=n, seed=0)
+    assert X.shape == (n, 2) and X.dtype == np.float64
+    assert y.shape == (n,) and y.dtype == np.int64
+    counts = np.bincount(y, minlength=2)
+    assert len(counts) == 2 and abs(counts[0] - counts[1]) <= 1
+    assert np.isfinite(X).all()
+
+
+@pytest.mark.parametrize("name", sorted(TOY_DATASETS))
+def test_toy_is_deterministic_per_seed_and_leaves_global_rng_alone(name):
+    # The legacy global state is read here only to prove the generators never touch it.
+    state = np.random.get_state()[1].copy()  # noqa: NPY002
+    X1, y1 = make_toy(name, seed=5)
+    X2, y2 = make_toy(name, seed=5)
+    X3, _ = make_toy(name, seed=6)
+    np.testing.assert_array_equal(X1, X2)
+    np.testing.assert_array_equal(y1, y2)
+    assert not np.array_equal(X1, X3)
+    np.testing.assert_array_equal(np.random.get_state()[1], state)  # noqa: NPY002
+    Xg, _ = make_toy(name, seed=np.random.default_rng(5))
+    np.testing.assert_array_equal(Xg, X1)
+
+
+@pytest.mark.parametrize("name", sorted(TOY_DATASETS))
+def test_toy_without_noise_stays_in_the_box_and_rows_are_shuffled(name):
+    X, y = TOY_DATASETS[name](n=400, noise=0.0, seed=1)
+    assert np.abs(X).max() <= 2.0
+    assert 0 < np.count_nonzero(y[:200]) < 200  # not all of class 0 first
+
+
+def test_toy_geometry_without_noise():
+    X, y = make_xor(n=40, noise=0.0, seed=0)
+    np.testing.assert_array_equal(np.abs(X), 1.0)
+    np.testing.assert_array_equal(y, (np.sign(X[:, 0]) != np.sign(X[:, 1])).astype(int))
+    X, y = make_circles(n=40, noise=0.0, seed=0)
+    np.testing.assert_allclose(np.hypot(X[:, 0], X[:, 1]), np.where(y == 0, 1.5, 0.6))
+    X, y = make_moons(n=40, noise=0.0, seed=0)
+    centre = np.where(y[:, None] == 0, [-0.5, -0.25], [0.5, 0.25])
+    np.testing.assert_allclose(np.hypot(*(X - centre).T), 1.0)
+    X, y = make_spirals(n=40, noise=0.0, seed=0)
+    assert np.hypot(X[:, 0], X[:, 1]).max() <= 1.8
+
+
+def test_make_toy_passes_noise_and_uses_each_default():
+    for name, make in TOY_DATASETS.items():
+        np.testing.assert_array_equal(make_toy(name, 50, seed=2)[0], make(50, seed=2)[0])
+        np.testing.assert_array_equal(
+            make_toy(name, 50, 0.05, seed=2)[0], make(50, noise=0.05, seed=2)[0]
+        )
+        assert not np.array_equal(make_toy(name, 50, 0.05, seed=2)[0], make(50, seed=2)[0])
+
+
+def test_make_toy_rejects_unknown_name():
+    expected = r"name must be one of \['circles', 'moons', 'spirals', 'xor'\], got 'blobs'"
+    with pytest.raises(ValueError, match=expected):
+        make_toy("blobs")
+
+
+@pytest.mark.parametrize("make", list(TOY_DATASETS.values()))
+@pytest.mark.parametrize("n", [1, 0, -5, 2.5, 200.0, True, "10"])
+def test_toy_rejects_bad_n(make, n):
+    with pytest.raises(ValueError, match=rf"n must be an integer >= 2, got {re.escape(repr(n))}"):
+        make(n=n)
+
+
+@pytest.mark.parametrize("make", list(TOY_DATASETS.values()))
+@pytest.mark.parametrize("noise", [-0.1, float("nan"), float("inf"), "0.1", None])
+def test_toy_rejects_bad_noise(make, noise):
+    with pytest.raises(ValueError, match=rf"noise must be a finite number >= 0, got {noise!r}"):
+        make(noise=noise)
+
+
+def test_spirals_rejects_bad_turns():
+    with pytest.raises(ValueError, match="turns must be a finite number > 0, got 0"):
+        make_spirals(turns=0)
+
+
+# ---------------------------------------------------------------- splits
+
+
+def numbered(n, d=3):
+    """X whose first column is the row number, y equal to it: lets tests track each sample."""
+    X = np.arange(n * d, dtype=float).reshape(n, d) // d
+    return X, np.arange(n)
+
+
+def test_split_sizes_disjoint_cover_and_pairing():
+    X, y = numbered(100)
+    X_tr, X_va, X_te, y_tr, y_va, y_te = train_val_test_split(X, y, seed=0)
+    assert (len(X_tr), len(X_va), len(X_te)) == (60, 20, 20)
+    assert X_tr.shape[1:] == X_va.shape[1:] == X_te.shape[1:] == (3,)
+    ids = np.concatenate([y_tr, y_va, y_te])
+    np.testing.assert_array_equal(np.sort(ids), np.arange(100))
+    for Xp, yp in ((X_tr, y_tr), (X_va, y_va), (X_te, y_te)):
+        np.testing.assert_array_equal(Xp[:, 0], yp)
+    assert not np.array_equal(y_tr, np.sort(y_tr))  # shuffled, not the first 60 rows
+
+
+def test_split_is_seeded():
+    X, y = numbered(50)
+    a = train_val_test_split(X, y, seed=1)
+    b = train_val_test_split(X, y, seed=1)
+    c = train_val_test_split(X, y, seed=2)
+    for u, v in zip(a, b):
+        np.testing.assert_array_equal(u, v)
+    assert not np.array_equal(a[3], c[3])
+
+
+def test_split_with_no_validation_gives_empty_arrays_of_right_shape():
+    X, y = numbered(10, d=4)
+    X_tr, X_va, X_te, y_tr, y_va, y_te = train_val_test_split(
+        X, y, val_size=0, test_size=0.3, seed=0
+    )
+    assert X_va.shape == (0, 4) and y_va.shape == (0,)
+    assert len(X_tr) == 7 and len(X_te) == 3
+
+
+def test_train_test_split_sizes_and_disjointness():
+    X, y = numbered(30)
+    X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=0.2, seed=3)
+    assert (len(X_tr), len(X_te)) == (24, 6)
+    assert not set(y_tr) & set(y_te)
+    np.testing.assert_array_equal(X_te[:, 0], y_te)
+
+
+def test_stratified_split_keeps_class_proportions():
+    y = np.repeat([0, 1, 2], [60, 30, 10])
+    X = np.arange(100.0)[:, None]
+    X_tr, X_va, X_te, y_tr, y_va, y_te = train_val_test_split(X, y, seed=0, stratify=True)
+    np.testing.assert_array_equal(np.bincount(y_tr), [36, 18, 6])
+    np.testing.assert_array_equal(np.bincount(y_va), [12, 6, 2])
+    np.testing.assert_array_equal(np.bincount(y_te), [12, 6, 2])
+    np.testing.assert_array_equal(y[X_te[:, 0].astype(int)], y_te)  # rows stay paired
+    assert not np.array_equal(y_tr, np.sort(y_tr))  # classes are mixed, not in blocks
+    ids = np.concatenate([X_tr, X_va, X_te])[:, 0]
+    np.testing.assert_array_equal(np.sort(ids), np.arange(100))
+
+
+def test_stratified_split_on_penguins_matches_unstratified_sizes():
+    ds = load_penguins()
+    parts = train_val_test_split(ds.X, ds.y, seed=0, stratify=True)
+    plain = train_val_test_split(ds.X, ds.y, seed=0)
+    assert [len(p) for p in parts] == [len(p) for p in plain]
+    totals = np.bincount(ds.y)
+    # Validation and test counts are rounded per class (off by < 1); training takes the rest.
+    for y_part, fraction, slack in ((parts[3], 0.6, 2), (parts[4], 0.2, 1), (parts[5], 0.2, 1)):
+        assert np.all(np.abs(np.bincount(y_part, minlength=3) - fraction * totals) < slack)
+
+
+def test_split_rejects_bad_arguments():
+    X, y = numbered(10)
+    with pytest.raises(ValueError, match=r"same number of samples.*\(10, 3\).*\(9,\)"):
+        train_val_test_split(X, y[:9])
+    with pytest.raises(ValueError, match=r"test_size must be a fraction in \[0, 1\), got 1.0"):
+        train_test_split(X, y, test_size=1.0)
+    with pytest.raises(ValueError, match=r"val_size must be a fraction in \[0, 1\), got -0.1"):
+        train_val_test_split(X, y, val_size=-0.1)
+    with pytest.raises(ValueError, match=r"val_size \+ test_size must be < 1, got 0.5 \+ 0.5"):
+        train_val_test_split(X, y, val_size=0.5, test_size=0.5)
+    with pytest.raises(ValueError, match="stratify=True needs y .*integer.*got dtype float64"):
+        train_test_split(X, y.astype(float), stratify=True)
+    with pytest.raises(ValueError, match="training part would be empty: 2 samples"):
+        train_val_test_split(X[:2], y[:2], val_size=0.45, test_size=0.45)
+
+
+# ---------------------------------------------------------------- Standardizer
+
+
+def test_standardizer_fits_on_training_data_only():
+    rng = np.random.default_rng(0)
+    X = rng.normal([5.0, -3.0, 100.0], [2.0, 0.5, 30.0], size=(200, 3))
+    X_tr, X_te = X[:150], X[150:] + 5 * X[:150].std(axis=0)
+    s = Standardizer().fit(X_tr)
+    np.testing.assert_allclose(s.mean_, X_tr.mean(axis=0))
+    np.testing.assert_allclose(s.scale_, X_tr.std(axis=0))
+    Z = s.transform(X_tr)
+    np.testing.assert_allclose(Z.mean(axis=0), 0.0, atol=1e-12)
+    np.testing.assert_allclose(Z.std(axis=0), 1.0)
+    assert np.all(s.transform(X_te).mean(axis=0) > 4)  # shifted test data is not re-centred
+    np.testing.assert_allclose(Standardizer().fit_transform(X_tr), Z)
+
+
+def test_standardizer_constant_column_gets_scale_one():
+    X = np.array([[1.0, 0.1, 2.0], [3.0, 0.1, 2.0], [5.0, 0.1, 2.0]])
+    s = Standardizer()
+    Z = s.fit_transform(X)
+    np.testing.assert_array_equal(s.scale_[1:], [1.0, 1.0])
+    np.testing.assert_array_equal(Z[:, 1:], 0.0)
+    np.testing.assert_array_equal(s.inverse_transform(Z)[:, 1:], X[:, 1:])
+    digits = load_digits().X
+    assert np.isfinite(Standardizer().fit_transform(digits)).all()
+
+
+@pytest.mark.parametrize(
+    "dtype, expected",
+    [(np.float32, np.float32), (np.float64, np.float64), (np.int64, np.float64)],
+)
+def test_standardizer_dtype_and_inverse_round_trip(dtype, expected):
+    X = (np.random.default_rng(1).normal(size=(50, 4)) * 10).astype(dtype)
+    s = Standardizer().fit(X)
+    Z = s.transform(X)
+    assert Z.dtype == expected
+    back = s.inverse_transform(Z)
+    assert back.dtype == expected
+    np.testing.assert_allclose(back, X, rtol=1e-5 if expected == np.float32 else 1e-12)
+
+
+def test_standardizer_errors():
+    s = Standardizer()
+    assert repr(s) == "Standardizer(not fitted)"
+    with pytest.raises(RuntimeError, match="not fitted"):
+        s.transform(np.zeros((2, 3)))
+    s.fit(np.arange(8.0).reshape(2, 4))
+    assert repr(s) == "Standardizer(n_features=4)"
+    with pytest.raises(ValueError, match="X has 3 columns, but .* fitted on 4 columns"):
+        s.transform(np.zeros((2, 3)))
+    with pytest.raises(ValueError, match="Z has 5 columns, but .* fitted on 4 columns"):
+        s.inverse_transform(np.zeros((2, 5)))
+    with pytest.raises(ValueError, match=r"X must be a 2-D numeric array.*got shape \(4,\)"):
+        s.transform(np.zeros(4))
+    with pytest.raises(ValueError, match="only finite values.*1 NaN/inf"):
+        Standardizer().fit(np.array([[1.0, np.nan], [2.0, 3.0]]))
