@@ -194,7 +194,7 @@ def load_concrete(path=None) -> Dataset:
     seen = Counter(tuple(f) for _, f in rows)
     repeats = sum(count - 1 for count in seen.values())
     notes = (
-        f"read {len(rows)} rows from {path}; no missing values",
+        f"read {len(rows)} rows from {path.name}; no missing values",
         f"kept {repeats} rows that repeat an earlier row exactly (same mix, age and strength)",
     )
     return Dataset(
@@ -254,7 +254,7 @@ def load_penguins(path=None, missing: str = "drop") -> Dataset:
             continue
         features.append([_number(path, line, n, v) for n, v in zip(PENGUIN_FEATURES, values)])
         labels.append(PENGUIN_SPECIES.index(label))
-    notes = [f"read {len(rows)} rows from {path}"]
+    notes = [f"read {len(rows)} rows from {path.name}"]
     if dropped:
         notes.append(
             f"dropped {len(dropped)} rows with a missing feature ('NA' or empty) "
