@@ -1,9 +1,19 @@
 """Figures for the notebooks (matplotlib; the rest of mlp_core needs numpy alone)."""
 
+from .activation_plots import activation_figure, vanishing_figure
+from .backprop_plots import backprop_figure, plot_signed_matrix
+from .basics import draw_perceptron, perceptron_figure, perceptron_learning_figure
+from .boundaries import boundary_figure, plot_decision_boundary, probability_grid
 from .diagrams import draw_network, network_figure
+from .forward_plots import forward_figure
 from .style import CMAP, DIVERGING_CMAP, MARKERS, STYLE, figure_to_png, new_figure, styled
-from .training_plots import plot_loss_curves
+from .training_plots import memory_figure, plot_loss_curves
+from .training_run import training_figure
 
 __all__ = ["CMAP", "DIVERGING_CMAP", "MARKERS", "STYLE", "figure_to_png", "new_figure", "styled"]
 __all__ += ["plot_loss_curves"]
+__all__ += ["backprop_figure", "memory_figure", "plot_signed_matrix", "training_figure"]
 __all__ += ["draw_network", "network_figure"]
+__all__ += ["activation_figure", "draw_perceptron", "forward_figure", "perceptron_figure",
+            "perceptron_learning_figure", "vanishing_figure"]
+__all__ += ["boundary_figure", "plot_decision_boundary", "probability_grid"]

@@ -1,0 +1,167 @@
+"""How much memory training needs compared with prediction (lecture §4.5), measured.
+
+Backpropagation reuses the z^(l) and h^(l) that forward propagation stored (Eqs. 22-24), so
+during training every layer's values for the whole mini-batch stay in memory until the
+backward pass is done. For a batch of n samples and layer sizes [N_0, ..., N_{L+1}] the
+forward cache (``ForwardCache``) holds, with b bytes per number (8 for float64):
+
+    X = h^(0)                 n N_0 b
+    z^(l),  l = 1 .. L+1      n N_l b       (pre-activations, Eq. 11)
+    h^(l),  l = 1 .. L        n N_l b       (hidden outputs, Eq. 12)
+    dropout masks             n N_l b       (one per hidden layer, only with dropout)
+
+which grows in proportion to the batch size n and, for layers of equal width, to the number
+of layers. Prediction needs none of it: computing layer l only needs layer l-1, so a
+forward pass that forgets each layer once the next is computed holds about one layer at a
+time (``prediction_bytes``, ``streaming_predict``). ``peak_bytes`` measures what a call
+really allocates, with the standard library's ``tracemalloc`` (numpy reports its arrays to
+it). Everything here needs numpy alone.
+"""
+
+from __future__ import annotations
+
+import tracemalloc
+
+import numpy as np
+
+from ._checks import check_int
+from .network import MLP
+
+__all__ = [
+    "forward_cache_bytes",
+    "memory_table",
+    "peak_bytes",
+    "prediction_bytes",
+    "streaming_predict",
+]
+
+
+def forward_cache_bytes(layer_sizes, batch_size, dtype=np.float64, dropout=0.0, seed=0):
+    """Bytes of the forward cache that training keeps for backpropagation.
+
+    Runs one forward pass of ``MLP(layer_sizes)`` on a batch of zeros and returns
+    ``cache.nbytes`` (X, every z^(l), every h^(l) and the dropout masks).
+
+    Parameters
+    ----------
+    layer_sizes : sequence of int
+        [N_I, N_1, ..., N_L, N_O].
+    batch_size : int >= 1
+        n, the number of samples in the mini-batch.
+    dtype : numpy float dtype
+        float64 (8 bytes per number) or float32 (4 bytes).
+    dropout : float in [0, 1)
+        With dropout > 0 the cache also holds one mask per hidden layer.
+    seed : int
+        Seed for the weights and the dropout masks (the byte count does not depend on it).
+
+    Returns
+    -------
+    int
+    """
+    batch_size = check_int(batch_size, "batch_size", minimum=1)
+    net = MLP(layer_sizes, seed=seed, dtype=dtype)
+    X = np.zeros((batch_size, net.layer_sizes[0]), dtype=net.dtype)
+    cache = net.forward(X, dropout=dropout, rng=np.random.default_rng(seed))
+    return cache.nbytes
+
+
+def prediction_bytes(layer_sizes, batch_size, dtype=np.float64):
+    """Bytes of the largest single layer output, n · max_l N_l · b: what prediction must hold.
+
+    A forward pass used only for prediction can drop h^(l-1) as soon as z^(l) is computed,
+    so apart from the short moment when one layer is computed from the previous one it
+    holds a single layer's values at a time.
+
+    Parameters
+    ----------
+    layer_sizes : sequence of int
+        [N_I, N_1, ..., N_L, N_O].
+    batch_size : int >= 1
+    dtype : numpy float dtype
+
+    Returns
+    -------
+    int
+    """
+    batch_size = check_int(batch_size, "batch_size", minimum=1)
+    sizes = [check_int(s, f"layer_sizes[{i}]", minimum=1) for i, s in enumerate(layer_sizes)]
+    return int(batch_size * max(sizes) * np.dtype(dtype).itemsize)
+
+
+def memory_table(depths, batch_sizes, width=64, n_inputs=2, n_outputs=1, dtype=np.float64):
+    """Forward-cache bytes for networks of several depths and several batch sizes.
+
+    Parameters
+    ----------
+    depths : sequence of int
+        Numbers of hidden layers L (each of ``width`` units), e.g. [1, 2, 4, 8].
+    batch_sizes : sequence of int
+        Mini-batch sizes n, e.g. [32, 128, 512].
+    width : int
+        Units per hidden layer.
+    n_inputs, n_outputs : int
+        N_I and N_O.
+    dtype : numpy float dtype
+
+    Returns
+    -------
+    ndarray of int64, shape (len(depths), len(batch_sizes))
+        ``table[i, j]`` is ``forward_cache_bytes`` for ``depths[i]`` hidden layers and
+        batch size ``batch_sizes[j]``.
+    """
+    table = np.zeros((len(depths), len(batch_sizes)), dtype=np.int64)
+    for i, L in enumerate(depths):
+        L = check_int(L, f"depths[{i}]", minimum=0)
+        sizes = [n_inputs, *([width] * L), n_outputs]
+        for j, n in enumerate(batch_sizes):
+            table[i, j] = forward_cache_bytes(sizes, n, dtype=dtype)
+    return table
+
+
+def streaming_predict(net, X):
+    """ŷ = z^(L+1) computed layer by layer, keeping only the current layer (no cache).
+
+    Gives the same numbers as ``net.predict(X)``; each h^(l-1) is released as soon as
+    z^(l) exists, which is all that prediction needs (Eqs. 11-13). At most two layers'
+    values exist at once: z^(l) and σ(z^(l)) while the activation is applied.
+
+    Parameters
+    ----------
+    net : MLP
+    X : ndarray of shape (n, layer_sizes[0])
+
+    Returns
+    -------
+    ndarray of shape (n, layer_sizes[-1])
+    """
+    h = np.asarray(X, dtype=net.dtype)
+    sigma = net.activation.function
+    for l, (W, b) in enumerate(zip(net.weights, net.biases), start=1):
+        z = h @ W.T  # Eq. (11) ...
+        del h  # ... after which h^(l-1) is not needed any more: release it
+        z += b  # ... + b^(l), added in place so no second (n, N_l) array is made
+        h = z if l == len(net.weights) else sigma(z)  # Eq. (12), or Eq. (13) at the output
+        del z  # z^(l) is not needed either once h^(l) exists
+    return h
+
+
+def peak_bytes(func, *args, **kwargs):
+    """The most memory that ``func(*args, **kwargs)`` held at once, measured by tracemalloc.
+
+    Counts every allocation made during the call (numpy arrays included) and not freed
+    before the peak, including temporaries; the result of the call is discarded.
+
+    Returns
+    -------
+    int
+    """
+    if tracemalloc.is_tracing():
+        raise RuntimeError("peak_bytes needs tracemalloc to be off; it starts and stops it")
+    tracemalloc.start()
+    try:
+        func(*args, **kwargs)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return int(peak)

@@ -1,0 +1,117 @@
+"""Figures for the activation functions (lecture §4.2, Eqs. 5-10, Figs. 4-6).
+
+- ``activation_figure``: σ(z) and σ'(z) side by side, the chosen activation in bold and the
+  others thin for comparison.
+- ``vanishing_figure``: the product σ'(z^(1)) σ'(z^(2)) ... σ'(z^(d)) that the chain rule
+  (Eq. 22) multiplies into an error term after d layers, on a log axis.
+"""
+
+from __future__ import annotations
+
+import matplotlib as mpl
+import numpy as np
+from matplotlib.ticker import MaxNLocator
+
+from ..activations import ACTIVATIONS
+from .style import MARKERS, new_figure, styled
+
+__all__ = ["activation_figure", "vanishing_figure"]
+
+#: Horizontal limits of each activation's output range, drawn as dotted lines.
+_BOUNDS = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0)}
+
+
+def _break_jumps(z, values, jump=0.5):
+    """Insert NaN where ``values`` jumps (ReLU' at 0), so no vertical line is drawn there."""
+    cut = np.flatnonzero(np.abs(np.diff(values)) > jump) + 1
+    return np.insert(z, cut, np.nan), np.insert(values.astype(float), cut, np.nan)
+
+
+@styled
+def activation_figure(name, z_max=5.0, n_points=401):
+    """σ(z) (left) and σ'(z) (right) on [-z_max, z_max] for ``ACTIVATIONS[name]``.
+
+    Parameters
+    ----------
+    name : str
+        A key of ``ACTIVATIONS``.
+    z_max : float > 0
+        Half-width of the z range (pre-activation, unitless).
+    n_points : int
+        Points on the z grid (odd, so that z = 0 is on it).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    z = np.linspace(-z_max, z_max, n_points)
+    colours = mpl.rcParams["axes.prop_cycle"].by_key()["color"]
+    fig, (ax_f, ax_d) = new_figure(figsize=(8.4, 3.4), ncols=2)
+    for k, (key, act) in enumerate(ACTIVATIONS.items()):
+        chosen = key == name
+        style = {"color": colours[k], "linewidth": 2.6 if chosen else 1.0,
+                 "alpha": 1.0 if chosen else 0.45, "linestyle": "-" if chosen else "--",
+                 "marker": MARKERS[k], "markevery": (k * 17, 80), "markersize": 5,
+                 "label": key, "zorder": 3 if chosen else 2}
+        ax_f.plot(z, act.function(z), **style)
+        ax_d.plot(*_break_jumps(z, act.derivative(z)), **style)
+    act = ACTIVATIONS[name]
+    for bound in _BOUNDS.get(name, ()):
+        ax_f.axhline(bound, color="black", linestyle=":", linewidth=1)
+    ax_f.plot(0, act.function(0.0), "o", color="black", zorder=4)
+    ax_d.plot(0, act.derivative(0.0), "o", color="black", zorder=4)
+    ax_d.annotate(f"σ′(0) = {float(act.derivative(0.0)):.2f}", (0, act.derivative(0.0)),
+                  xytext=(8, 6), textcoords="offset points", fontsize=9)
+    ax_f.set_title(f"{name}: σ(z), {act.equations}, range {act.output_range}", fontsize=10)
+    ax_d.set_title("its derivative σ′(z)", fontsize=10)
+    y_lim = 1.5 if name in _BOUNDS else max(1.5, z_max)
+    ax_f.set_ylim(-y_lim, y_lim)
+    ax_d.set_ylim(-0.1, 1.25)
+    for ax, label in ((ax_f, "σ(z) (activation)"), (ax_d, "σ′(z) (slope)")):
+        ax.set_xlabel("z (pre-activation)")
+        ax.set_ylabel(label)
+        ax.set_xlim(-z_max, z_max)
+        ax.axhline(0, color="0.4", linewidth=0.6)
+        ax.axvline(0, color="0.4", linewidth=0.6)
+    ax_f.legend(loc="upper left", fontsize=8)
+    return fig
+
+
+@styled
+def vanishing_figure(curves, depth, d_max=None):
+    """Products of derivatives through depth d (1..d_max) on a log axis.
+
+    Parameters
+    ----------
+    curves : dict of str -> ndarray of shape (d_max,)
+        Label -> product after d = 1 .. d_max layers. Labels starting with "max" are drawn
+        solid, the others dashed; the activation name in the label picks the marker.
+    depth : int
+        The depth to mark (vertical line and points).
+    d_max : int, optional
+        Largest depth on the axis (default: length of the curves).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    fig, ax = new_figure(figsize=(6.8, 3.8))
+    colours = mpl.rcParams["axes.prop_cycle"].by_key()["color"]
+    d_max = d_max or len(next(iter(curves.values())))
+    d = np.arange(1, d_max + 1)
+    tiny = 1e-30  # a product of exactly 0 cannot be drawn on a log axis
+    for k, (label, values) in enumerate(curves.items()):
+        values = np.maximum(np.asarray(values, float), tiny)
+        marker = MARKERS[1] if "tanh" in label else MARKERS[0]
+        ax.semilogy(d, values, marker=marker, markersize=4, color=colours[k % len(colours)],
+                    linestyle="-" if label.startswith("max") else "--", label=label)
+        ax.plot(depth, values[depth - 1], marker=marker, markersize=9, color=colours[k],
+                markeredgecolor="black", zorder=4)
+    ax.axvline(depth, color="black", linewidth=1, linestyle=":")
+    ax.set_xlabel("depth d (layers the error term passes through)")
+    ax.set_ylabel("product σ′(z⁽¹⁾)···σ′(z⁽ᵈ⁾) (log scale)")
+    ax.set_xlim(0.5, d_max + 0.5)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_ylim(1e-16, 5)
+    ax.legend(loc="lower left", fontsize=8)
+    return fig

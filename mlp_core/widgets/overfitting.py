@@ -1,0 +1,206 @@
+"""Panels for notebook 07 (lecture §4.6.1 early stopping, §4.6.2 dropout).
+
+``early_stopping_panel`` trains the regularization lab's over-sized network with a patience
+criterion and shows where the validation loss was lowest, where training stopped and what
+the run would have done without stopping. ``dropout_panel`` draws one dropout mask on the
+network diagram (lecture Fig. 7) and counts the units each hidden layer kept.
+
+As in the lab, the controls are keyed by their descriptions
+(``panel.controls["patience"].value = 5`` redraws).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.ticker import MaxNLocator
+
+from ..network import MLP
+from ..plotting.diagrams import draw_network
+from ..plotting.style import MARKERS, new_figure, styled
+from ..plotting.training_plots import plot_loss_curves
+from ..regularization import dropout_mask
+from ..training import TrainingDivergedError, fit
+from .base import Panel, float_slider, int_slider
+from .regularization_lab import LOSS, MOMENTUM, lab_data
+
+__all__ = ["DROPOUT_LAYER_SIZES", "dropout_masks", "dropout_panel", "early_stopping_figure",
+           "early_stopping_panel", "train_with_patience"]
+
+_SUP = str.maketrans("0123456789()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾")
+#: The network drawn by the dropout panel: [N_I, N_1, N_2, N_O].
+DROPOUT_LAYER_SIZES = (4, 10, 10, 3)
+
+
+def train_with_patience(patience, min_delta, max_epochs, *, seed=0):
+    """Train the lab's default network (circles, 2 × 32 ReLU) with early stopping.
+
+    Parameters
+    ----------
+    patience : int >= 1 or None
+        None trains all ``max_epochs`` (no early stopping).
+    min_delta : float >= 0
+    max_epochs : int >= 1
+    seed : int
+
+    Returns
+    -------
+    net : MLP
+        With ``patience``, its weights are restored to the best epoch.
+    history : History
+    """
+    X_train, X_val, y_train, y_val = lab_data(seed=seed)
+    net = MLP([2, 32, 32, 1], seed=seed, dtype=np.float32)
+    try:
+        history = fit(net, X_train, y_train, loss=LOSS, lr=0.1, momentum=MOMENTUM,
+                      epochs=max_epochs, validation=(X_val, y_val), patience=patience,
+                      min_delta=min_delta, seed=seed, progress=False)
+    except TrainingDivergedError as error:  # not at these settings; never raise anyway
+        history = error.history
+    return net, history
+
+
+@styled
+def early_stopping_figure(history, full, title):
+    """Loss curves of an early-stopped run, its best and stopped epochs, and the full run.
+
+    Parameters
+    ----------
+    history : History
+        The run with early stopping.
+    full : History
+        The same run without stopping (its validation loss is drawn grey and dotted).
+    title : str
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    fig, ax = new_figure(figsize=(7.0, 3.3))
+    fig.set_layout_engine(None)  # fixed layout: faster to render
+    fig.subplots_adjust(left=0.1, right=0.98, bottom=0.15, top=0.9)
+    ax.plot(full.epochs, full.val_loss, color="0.6", linestyle=":", linewidth=1.5,
+            label="validation loss without stopping")
+    plot_loss_curves(ax, history, best_epoch=history.best_epoch,
+                     title=title)
+    ax.axvline(history.stopped_epoch, color="#bd1f01", linestyle="-.", linewidth=1.5,
+               label=f"stopped ({history.stopped_epoch})")
+    ax.set_xlim(0, len(full.epochs) + 1)
+    ax.xaxis.set_major_locator(MaxNLocator(6, steps=[1, 2, 5, 10], integer=True))
+    ax.legend(loc="lower right", fontsize="small")
+    return fig
+
+
+def _early_stopping_summary(net, history, full, patience, min_delta, seed):
+    if not history.val_loss:
+        return "Training diverged in the first epoch: nothing to show."
+    _, X_val, _, y_val = lab_data(seed=seed)
+    restored = net.loss(X_val, y_val, LOSS)
+    lowest = min(history.val_loss)
+    argmin = int(np.argmin(history.val_loss)) + 1
+    same = abs(restored - lowest) <= 1e-9 * max(1.0, lowest)
+    verdict = ("yes: they give the lowest validation loss recorded" if same else
+               f"no: epoch {argmin} was lower ({lowest:.4f}) by less than min_delta, "
+               "so it did not count as an improvement")
+    stopped = (f"stopped after epoch {history.stopped_epoch} ({patience} epochs without an "
+               f"improvement of at least {min_delta:g})" if history.stopped_early else
+               f"never stopped early: ran all {history.stopped_epoch} epochs")
+    return "<br>".join([
+        f"<b>best epoch {history.best_epoch}</b>, {stopped}.",
+        f"Restored weights: validation loss {restored:.4f}. Are they the best? {verdict}.",
+        f"Without early stopping: validation loss {full.val_loss[-1]:.4f} after "
+        f"{len(full.val_loss)} epochs (gap {full.generalization_gap:.3f}).",
+    ])
+
+
+def early_stopping_panel(seed=0):
+    """Patience, min_delta and max epochs of early stopping, with the curves they produce.
+
+    Returns
+    -------
+    Panel
+        CSS class ``early-stopping-panel``.
+    """
+    controls = [
+        int_slider("patience", 10, 1, 50),
+        float_slider("min_delta", 0.0, 0.0, 0.05, 0.001, readout_format=".3f"),
+        int_slider("max epochs", 300, 20, 500, 10),
+    ]
+
+    full_runs = {}  # max epochs -> History without stopping (patience does not change it)
+
+    def draw(**values):
+        patience, min_delta, epochs = values["patience"], values["min_delta"], values["max epochs"]
+        if epochs not in full_runs:
+            full_runs[epochs] = train_with_patience(None, 0.0, epochs, seed=seed)[1]
+        full = full_runs[epochs]
+        net, history = train_with_patience(patience, min_delta, epochs, seed=seed)
+        title = f"patience {patience}, min_delta {min_delta:.3f}, at most {epochs} epochs"
+        return (early_stopping_figure(history, full, title),
+                _early_stopping_summary(net, history, full, patience, min_delta, seed))
+
+    return Panel({c.description: c for c in controls}, draw, css_class="early-stopping-panel",
+                 title="Early stopping (§4.6.1)", columns=3)
+
+
+def dropout_masks(p, seed, layer_sizes=DROPOUT_LAYER_SIZES):
+    """One inverted-dropout mask per hidden layer: 0 (dropped) or 1/(1 − p) (kept).
+
+    Returns
+    -------
+    list of ndarray, one of shape (N_l,) per hidden layer
+    """
+    rng = np.random.default_rng(seed)
+    return [dropout_mask((n,), p, rng) for n in layer_sizes[1:-1]]
+
+
+@styled
+def _dropout_figure(masks, p, mask_seed, layer_sizes):
+    fig, (ax_net, ax_bar) = new_figure(figsize=(8.6, 3.4), ncols=2,
+                                       gridspec_kw={"width_ratios": [1.7, 1]})
+    fig.set_layout_engine(None)  # fixed layout: faster to render
+    fig.subplots_adjust(left=0.01, right=0.98, bottom=0.14, top=0.84, wspace=0.15)
+    draw_network(ax_net, layer_sizes, dropped=[m == 0 for m in masks])
+    ax_net.set_title(f"one dropout mask (seed {mask_seed}), p = {p:.2f} (Fig. 7)",
+                     fontsize="medium", pad=26)  # above the layer names
+    names = [f"h({l})".translate(_SUP) for l in range(1, len(masks) + 1)]
+    kept = [int(np.count_nonzero(m)) for m in masks]
+    sizes = np.array(layer_sizes[1:-1])
+    x = np.arange(len(masks))
+    ax_bar.bar(x, sizes, color="0.88", edgecolor="0.5", hatch="//", label="layer size N")
+    ax_bar.bar(x, kept, color="#3f90da", edgecolor="black", width=0.6, label="kept")
+    ax_bar.plot(x, (1 - p) * sizes, linestyle="none", marker=MARKERS[5], markersize=11,
+                color="#ffa90e", markeredgecolor="black", label="expected kept (1 − p) N")
+    ax_bar.set_xticks(x, names)
+    ax_bar.set_xlabel("hidden layer")
+    ax_bar.set_ylabel("units (count)")
+    ax_bar.set_ylim(0, sizes.max() * 1.35)
+    ax_bar.legend(loc="upper right", fontsize="small", ncol=1)
+    ax_bar.set_title("units kept by this mask", fontsize="medium")
+    return fig
+
+
+def dropout_panel(seed=0, layer_sizes=DROPOUT_LAYER_SIZES):
+    """A dropout rate and a mask seed: the dropped units of one mask and the count kept.
+
+    Returns
+    -------
+    Panel
+        CSS class ``dropout-panel``.
+    """
+    controls = [float_slider("dropout p", 0.5, 0.0, 0.8, 0.05),
+                int_slider("mask seed", seed, 0, 20)]
+
+    def draw(**values):
+        p, mask_seed = values["dropout p"], values["mask seed"]
+        masks = dropout_masks(p, mask_seed, layer_sizes)
+        kept = sum(int(np.count_nonzero(m)) for m in masks)
+        total = sum(m.size for m in masks)
+        entries = ", ".join(f"{v:.3g}" for v in np.unique(np.concatenate(masks)))
+        text = (f"Each hidden unit is kept with probability <b>1 − p = {1 - p:.2f}</b>; a kept "
+                f"unit is scaled by <b>1/(1 − p) = {1 / (1 - p):.2f}</b> (inverted dropout), so "
+                f"every mask entry has expected value 1. This mask keeps {kept} of {total} "
+                f"hidden units ({kept / total:.0%}); its entries take the values {entries}.")
+        return _dropout_figure(masks, p, mask_seed, layer_sizes), text
+
+    return Panel({c.description: c for c in controls}, draw, css_class="dropout-panel",
+                 title="Dropout (§4.6.2): one mask at a time", columns=2)

@@ -1,0 +1,209 @@
+"""The regularization lab (lecture §4.6): overfitting against L2, dropout and model size.
+
+Each change of a control retrains a seeded MLP with ``mlp_core.fit`` (binary cross-entropy on
+one output, full-batch gradient descent with momentum 0.9) on a small noisy toy set, half of
+it held out for validation, and redraws the decision boundary with the training and
+validation points, the two loss curves, and the generalization gap (validation loss −
+training loss) in the summary.
+
+The defaults are chosen to overfit: 100 noisy points of the circles set (50 to train on) and
+2 × 32 hidden units trained for 300 epochs. Raising ``λ (L2)`` (Eq. 15) or ``dropout``
+(§4.6.2) shrinks the gap; more ``hidden layers``, ``epochs`` or ``noise`` widen it. The same
+settings always give the same picture. The controls are keyed by the descriptions students
+read, e.g. ``lab.controls["λ (L2)"].value = 0.01`` retrains and redraws.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..network import MLP
+from ..plotting.boundaries import boundary_figure
+from ..preprocessing import train_val_test_split
+from ..regularization import l2_penalty
+from ..toy_data import TOY_DATASETS, make_toy
+from ..training import History, TrainingDivergedError, fit
+from .base import Panel, dropdown, float_slider, int_slider, log_slider
+
+__all__ = ["LabRun", "RegularizationLab", "lab_data", "regularization_lab",
+           "train_lab_net"]
+
+LOSS = "binary_cross_entropy"
+#: Points per data set and the share held out for validation: few points overfit easily.
+N_POINTS, VAL_SIZE = 100, 0.5
+#: Full-batch gradient descent with momentum reaches the overfitted state in a few hundred
+#: epochs (a fraction of a second); plain gradient descent would need thousands.
+MOMENTUM = 0.9
+#: Grid of the probability shading: 100 × 100 predictions take about a millisecond.
+RESOLUTION = 100
+#: Dropdown labels for the keys of TOY_DATASETS.
+_DATASET_LABELS = {"xor": "XOR"}
+
+
+@dataclass
+class LabRun:
+    """One training run: the network, its history, the data and what went wrong (if any)."""
+
+    net: MLP
+    history: History
+    X_train: np.ndarray
+    y_train: np.ndarray
+    X_val: np.ndarray
+    y_val: np.ndarray
+    diverged: TrainingDivergedError | None = None
+
+    def loss(self, X, y):
+        """Data loss L of the final network on (X, y) (no penalty, no dropout)."""
+        with np.errstate(all="ignore"):
+            return self.net.loss(X, y, LOSS)
+
+    def accuracy(self, X, y):
+        """Share of points on the right side of the boundary ŷ = 0, i.e. σ(ŷ) = 0.5."""
+        with np.errstate(all="ignore"):
+            return float(np.mean((self.net.predict(X)[:, 0] > 0) == (y == 1)))
+
+
+def lab_data(dataset="circles", noise=0.35, seed=0):
+    """``N_POINTS`` toy points split (stratified) into training and validation halves.
+
+    Returns
+    -------
+    X_train : ndarray of shape (50, 2)
+    X_val : ndarray of shape (50, 2)
+    y_train, y_val : ndarray of shape (50,), labels 0/1
+    """
+    X, y = make_toy(dataset, n=N_POINTS, noise=noise, seed=seed)
+    X_train, X_val, _, y_train, y_val, _ = train_val_test_split(
+        X, y, val_size=VAL_SIZE, test_size=0.0, seed=seed, stratify=True)
+    return X_train, X_val, y_train, y_val
+
+
+def train_lab_net(*, dataset="circles", noise=0.35, hidden_layers=2, width=32,
+                  activation="relu", lr=0.1, epochs=300, lam=0.0, dropout=0.0, seed=0):
+    """Make the toy data, split it and train a fresh seeded MLP on it; never raises on divergence.
+
+    Parameters
+    ----------
+    dataset : str
+        A key of ``TOY_DATASETS``.
+    noise : float >= 0
+    hidden_layers, width : int >= 1
+        L hidden layers of ``width`` units each: layer_sizes = [2, width, ..., width, 1].
+    activation : str
+    lr : float > 0
+    epochs : int >= 1
+    lam : float >= 0
+        λ of Eq. (15).
+    dropout : float in [0, 1)
+    seed : int
+        Seeds the data, the split, the initial weights and the dropout masks.
+
+    Returns
+    -------
+    LabRun
+    """
+    X_train, X_val, y_train, y_val = lab_data(dataset, noise, seed)
+    net = MLP([2, *[width] * hidden_layers, 1], activation=activation, seed=seed,
+              dtype=np.float32)
+    try:
+        history = fit(net, X_train, y_train, loss=LOSS, lr=lr, epochs=epochs, lam=lam,
+                      dropout=dropout, momentum=MOMENTUM, validation=(X_val, y_val),
+                      seed=seed, progress=False)
+        diverged = None
+    except TrainingDivergedError as error:  # net keeps the last finite weights
+        history, diverged = error.history, error
+    return LabRun(net, history, X_train, y_train, X_val, y_val, diverged)
+
+
+def _number(x, fmt=".3f"):
+    return format(x, fmt) if np.isfinite(x) else "—"
+
+
+def lab_summary(run):
+    """HTML: the generalization gap, both losses and accuracies, and Σ‖W‖²."""
+    L_train, L_val = run.loss(run.X_train, run.y_train), run.loss(run.X_val, run.y_val)
+    weights_sq = 2 * l2_penalty(run.net.weights, 1.0)  # Σ_l ‖W^(l)‖²_F
+    lines = [
+        f"<b>generalization gap</b> (validation − training loss): "
+        f"<b>{_number(L_val - L_train)}</b> &nbsp;·&nbsp; loss: training "
+        f"{_number(L_train)}, validation {_number(L_val)}",
+        f"accuracy: training {run.accuracy(run.X_train, run.y_train):.0%}, validation "
+        f"{run.accuracy(run.X_val, run.y_val):.0%} &nbsp;·&nbsp; Σ‖W‖² = "
+        f"{_number(weights_sq, '.4g')} &nbsp;·&nbsp; {len(run.y_train)} training / "
+        f"{len(run.y_val)} validation points, network {run.net.layer_sizes}, full-batch "
+        f"gradient descent with momentum {MOMENTUM}",
+    ]
+    if run.diverged is not None:
+        lines.append(
+            f"<b style='color:#bd1f01'>Training diverged</b> in epoch {run.diverged.epoch}: "
+            f"the loss became NaN or infinite. Shown: the network after epoch "
+            f"{run.diverged.epoch - 1}. Lower the learning rate."
+        )
+    return "<br>".join(lines)
+
+
+class RegularizationLab(Panel):
+    """The lab's Panel; ``run`` (and ``net``, ``history``) hold the last training run."""
+
+    #: Control description -> keyword of ``train_lab_net``.
+    KEYWORDS = {"λ (L2)": "lam", "dropout": "dropout", "hidden layers": "hidden_layers",
+                "width": "width", "learning rate": "lr", "epochs": "epochs",
+                "activation": "activation", "data set": "dataset", "noise": "noise"}
+
+    def __init__(self, seed=0):
+        self.seed = seed
+        self.run = None
+        datasets = [(_DATASET_LABELS.get(name, name), name) for name in TOY_DATASETS]
+        controls = [
+            float_slider("λ (L2)", 0.0, 0.0, 0.05, 0.001, readout_format=".3f"),
+            float_slider("dropout", 0.0, 0.0, 0.8, 0.05),
+            int_slider("hidden layers", 2, 1, 4),
+            int_slider("width", 32, 2, 128, 2),
+            log_slider("learning rate", 0.1, -3, 0, step=0.1),
+            int_slider("epochs", 300, 10, 1000, 10),
+            dropdown("activation", ["relu", "sigmoid", "tanh"]),
+            dropdown("data set", datasets, value="circles"),
+            float_slider("noise", 0.35, 0.0, 0.6, 0.05),
+        ]
+        super().__init__({c.description: c for c in controls}, self._draw,
+                         css_class="regularization-lab", columns=3,
+                         title="Regularization lab (§4.6): overfitting, L2 and dropout")
+
+    @property
+    def net(self):
+        """The network trained by the last redraw."""
+        return self.run.net
+
+    @property
+    def history(self):
+        """The ``History`` of the last redraw."""
+        return self.run.history
+
+    def _draw(self, **values):
+        s = {self.KEYWORDS[name]: value for name, value in values.items()}
+        title = (f"{s['dataset']}, noise {s['noise']:.2f} · {s['hidden_layers']}×{s['width']} "
+                 f"{s['activation']} · λ {s['lam']:.3g} · p {s['dropout']:.2f} · η {s['lr']:.2g}")
+        self.run = run = train_lab_net(**s, seed=self.seed)  # Panel.redraw: one BLAS thread
+        if run.diverged is not None:
+            title += " (diverged)"
+        fig = boundary_figure(run.net, run.history, run.X_train, run.y_train, run.X_val,
+                              run.y_val, loss=LOSS, title=title, resolution=RESOLUTION)
+        return fig, lab_summary(run)
+
+
+def regularization_lab(seed=0):
+    """The regularization lab panel (retrains on every change; see the module docstring).
+
+    Parameters
+    ----------
+    seed : int
+        Seeds the data, the split, the weights and the dropout masks.
+
+    Returns
+    -------
+    RegularizationLab
+        A ``Panel`` with CSS class ``regularization-lab``.
+    """
+    return RegularizationLab(seed=seed)

@@ -1,0 +1,106 @@
+"""mlp_core.memory: forward-cache bytes against the hand formula of lecture §4.5."""
+
+import numpy as np
+import pytest
+
+import mlp_core
+from mlp_core.memory import (
+    forward_cache_bytes,
+    memory_table,
+    peak_bytes,
+    prediction_bytes,
+    streaming_predict,
+)
+
+
+def hand_formula(layer_sizes, n, itemsize, dropout=False):
+    """X, plus z^(l) for l = 1..L+1, plus h^(l) (and a mask) for each hidden layer."""
+    X = n * layer_sizes[0] * itemsize
+    z = sum(n * N * itemsize for N in layer_sizes[1:])
+    h = sum(n * N * itemsize for N in layer_sizes[1:-1])
+    return X + z + h + (h if dropout else 0)
+
+
+@pytest.mark.parametrize("sizes", [[2, 1], [2, 3, 2, 1], [5, 16, 16, 16, 3], [1, 64, 1]])
+@pytest.mark.parametrize("n", [1, 7, 128])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_cache_bytes_match_hand_formula(sizes, n, dtype):
+    itemsize = np.dtype(dtype).itemsize
+    assert forward_cache_bytes(sizes, n, dtype=dtype) == hand_formula(sizes, n, itemsize)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_dropout_adds_one_mask_per_hidden_layer(dtype):
+    sizes, n = [2, 8, 4, 1], 10
+    itemsize = np.dtype(dtype).itemsize
+    got = forward_cache_bytes(sizes, n, dtype=dtype, dropout=0.5)
+    assert got == hand_formula(sizes, n, itemsize, dropout=True)
+
+
+def test_small_example_by_hand():
+    # [2, 3, 2, 1], n = 4, float64: X 4·2, z 4·(3+2+1), h 4·(3+2) numbers, 8 bytes each.
+    assert forward_cache_bytes([2, 3, 2, 1], 4) == 8 * (8 + 24 + 20)
+
+
+def test_proportional_to_batch_size():
+    sizes = [2, 32, 32, 1]
+    one = forward_cache_bytes(sizes, 1)
+    assert forward_cache_bytes(sizes, 100) == 100 * one
+
+
+def test_memory_table_shape_and_growth():
+    depths, batch_sizes = [1, 2, 4, 8], [16, 64]
+    table = memory_table(depths, batch_sizes, width=32, n_inputs=2, n_outputs=1)
+    assert table.shape == (4, 2)
+    assert table.dtype == np.int64
+    for i, L in enumerate(depths):
+        for j, n in enumerate(batch_sizes):
+            sizes = [2, *([32] * L), 1]
+            assert table[i, j] == hand_formula(sizes, n, 8)
+    # each extra hidden layer of width 32 adds z and h: 2 · n · 32 · 8 bytes
+    extra = np.diff(table[:, 0]) / np.diff(depths)
+    assert np.all(extra == 2 * 16 * 32 * 8)
+    assert np.all(table[:, 1] == 4 * table[:, 0])
+
+
+def test_prediction_needs_far_less():
+    sizes, n = [2, 64, 64, 64, 64, 1], 256
+    assert prediction_bytes(sizes, n) == n * 64 * 8
+    assert forward_cache_bytes(sizes, n) > 7 * prediction_bytes(sizes, n)
+
+
+@pytest.mark.parametrize("bad", [0, -1, 2.5])
+def test_bad_batch_size(bad):
+    with pytest.raises((ValueError, TypeError), match="batch_size"):
+        forward_cache_bytes([2, 3, 1], bad)
+    with pytest.raises((ValueError, TypeError), match="batch_size"):
+        prediction_bytes([2, 3, 1], bad)
+
+
+def test_bad_depth():
+    with pytest.raises(ValueError, match=r"depths\[1\]"):
+        memory_table([1, -1], [8])
+
+
+@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid"])
+def test_streaming_predict_equals_predict(activation):
+    net = mlp_core.MLP([3, 7, 5, 2], activation=activation, seed=1)
+    X = np.random.default_rng(2).standard_normal((9, 3))
+    np.testing.assert_allclose(streaming_predict(net, X), net.predict(X), rtol=1e-12)
+
+
+def test_measured_peaks():
+    n, width = 500, 128
+    X = np.random.default_rng(0).standard_normal((n, 2))
+    layer = n * width * 8
+    peaks = []
+    for L in (2, 6):
+        sizes = [2, *([width] * L), 1]
+        net = mlp_core.MLP(sizes, seed=0)
+        training = peak_bytes(net.forward, X)
+        cache = forward_cache_bytes(sizes, n)
+        assert cache <= training < cache + layer  # the cache plus small temporaries
+        prediction = peak_bytes(streaming_predict, net, X)
+        assert 2 * layer <= prediction < 2.2 * layer  # about two layers at once
+        peaks.append(prediction)
+    assert peaks[0] == pytest.approx(peaks[1], rel=0.01)  # independent of depth

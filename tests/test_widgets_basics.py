@@ -1,0 +1,167 @@
+"""Panels and figures of notebooks 01-04 (perceptron, structure, activations, forward pass).
+
+Every control is set to its extremes and a few values between; each change must redraw
+without error and change the figure (the PNG bytes shown by the panel).
+"""
+
+import numpy as np
+import pytest
+from matplotlib.collections import LineCollection
+
+from mlp_core import ACTIVATIONS, MLP, Perceptron
+from mlp_core.data import make_xor
+from mlp_core.plotting import draw_network, network_figure, new_figure
+from mlp_core.widgets import (
+    activation_panel,
+    forward_panel,
+    perceptron_learning_panel,
+    perceptron_panel,
+    structure_panel,
+    vanishing_panel,
+)
+from mlp_core.widgets.activations import derivative_products
+from mlp_core.widgets.perceptron import learning_run, separable_data
+from mlp_core.widgets.structure import parameter_table
+
+
+def exercise(panel, name, values):
+    """Set control ``name`` to each value in turn; every step must change the figure."""
+    for value in values:
+        before = hash(panel.image.value)
+        redraws = panel.redraws
+        panel.controls[name].value = value
+        assert panel.redraws == redraws + 1, (name, value)
+        assert hash(panel.image.value) != before, f"{name}={value!r} did not change the figure"
+        assert panel.summary.value
+
+
+def extremes(panel, name, between):
+    """Largest value, smallest value, then ``between`` (no two neighbours equal)."""
+    control = panel.controls[name]
+    return [control.max, control.min, *between]
+
+
+# --- panels -----------------------------------------------------------------------------
+
+def test_perceptron_panel_every_slider():
+    panel = perceptron_panel()
+    assert "mlp-panel" in panel.widget._dom_classes
+    assert "perceptron-panel" in panel.widget._dom_classes
+    for name in ("w1", "w2", "b"):
+        exercise(panel, name, extremes(panel, name, [-1.2, 0.0, 0.7]))
+    panel.controls["w1"].value = 0.0
+    exercise(panel, "w2", [0.0])  # w = 0: no line, every point predicted as class 1
+    assert "no line" in panel.summary.value
+
+
+def test_perceptron_learning_panel_steps_and_datasets():
+    panel = perceptron_learning_panel()
+    assert "perceptron-learning-panel" in panel.widget._dom_classes
+    exercise(panel, "k", [1, 5, 12, 100, 0])  # 100 is past convergence (20 updates)
+    exercise(panel, "dataset", ["XOR"])
+    exercise(panel, "k", [100, 1, 37, 60, 0])
+    assert "never settles" in panel.summary.value
+    exercise(panel, "dataset", ["separable"])
+    panel.controls["k"].value = 100
+    assert "converged after 20 updates" in panel.summary.value
+
+
+def test_structure_panel_every_slider():
+    panel = structure_panel()
+    assert "structure-panel" in panel.widget._dom_classes
+    for name, between in (("n_inputs", [3]), ("depth", [1, 3]), ("width", [7, 11]),
+                          ("n_outputs", [2])):
+        exercise(panel, name, extremes(panel, name, between))
+    assert "agrees" in panel.summary.value
+
+
+def test_activation_panel_every_option_and_range():
+    panel = activation_panel()
+    assert "activation-panel" in panel.widget._dom_classes
+    options = list(panel.controls["name"].options)
+    assert options == list(ACTIVATIONS)
+    exercise(panel, "name", [o for o in options if o != panel.controls["name"].value]
+             + [options[0]])
+    exercise(panel, "z_max", extremes(panel, "z_max", [2.5, 7.0]))
+
+
+def test_vanishing_panel_every_slider():
+    panel = vanishing_panel()
+    assert "vanishing-panel" in panel.widget._dom_classes
+    exercise(panel, "depth", extremes(panel, "depth", [2, 10]))
+    exercise(panel, "spread", extremes(panel, "spread", [1.5, 3.0]))
+
+
+def test_forward_panel_every_slider_and_numbers():
+    panel = forward_panel()
+    assert "forward-panel" in panel.widget._dom_classes
+    for name in ("lam", "x1", "x2"):
+        exercise(panel, name, extremes(panel, name, [0.3, 0.55]))
+    panel.controls["lam"].value = 0.0
+    assert "s = λ/2 Σ‖W‖² = 0.0000" in panel.summary.value
+
+
+def test_forward_panel_rejects_wrong_network():
+    with pytest.raises(ValueError, match="2 inputs and 1 output"):
+        forward_panel(MLP([3, 2, 1], seed=0))
+
+
+# --- the numbers behind the panels ------------------------------------------------------
+
+def test_separable_data_converges_and_xor_does_not():
+    X, y = separable_data()
+    assert X.shape == (40, 2) and set(np.unique(y)) == {0, 1}
+    assert Perceptron(2).fit(X, y, epochs=100).converged
+    states, mistakes = learning_run(X, y)
+    assert mistakes[-1] == 0 and len(states) - 1 == sum(mistakes)
+    X, y = make_xor(n=40, noise=0.25, seed=0)
+    states, mistakes = learning_run(X, y)
+    assert min(mistakes) > 0 and len(states) == 101
+
+
+def test_parameter_table_matches_mlp():
+    for sizes in ([2, 1], [3, 4, 2], [5, 8, 8, 8, 3]):
+        rows = parameter_table(sizes)
+        net = MLP(sizes, seed=0)
+        assert [row[1] for row in rows] == [W.shape for W in net.weights]
+        assert [row[2] for row in rows] == [b.shape for b in net.biases]
+        assert sum(row[3] for row in rows) == net.n_parameters
+
+
+def test_derivative_products_bounds():
+    sig = derivative_products("sigmoid", 1.0, d_max=10)
+    assert np.all(sig <= 0.25 ** np.arange(1, 11))
+    assert np.allclose(derivative_products("tanh", 0.0, d_max=5), 1.0)
+
+
+# --- the network diagram ----------------------------------------------------------------
+
+def _segments(ax):
+    return sum(len(c.get_segments()) for c in ax.collections if isinstance(c, LineCollection))
+
+
+def test_draw_network_dropped_units_lose_their_lines():
+    dropped = [np.array([1, 0, 0, 1, 0], bool), np.array([0, 0, 1, 0, 0], bool)]
+    fig, ax = new_figure()
+    draw_network(ax, [3, 5, 5, 2], dropped=dropped)
+    assert _segments(ax) == 3 * 3 + 3 * 4 + 4 * 2
+    fig, ax = new_figure()
+    draw_network(ax, [3, 5, 5, 2])
+    assert _segments(ax) == 3 * 5 + 5 * 5 + 5 * 2
+
+
+def test_draw_network_wide_layers_and_errors():
+    fig, ax = new_figure()
+    draw_network(ax, [784, 128, 10], max_units=6)
+    assert _segments(ax) == 5 * 5 + 5 * 5  # 4 units, an ellipsis (no lines), the last unit
+    assert network_figure([2, 1]) is not None
+    with pytest.raises(ValueError, match="one boolean array per hidden layer"):
+        draw_network(ax, [3, 5, 2], dropped=[])
+    with pytest.raises(ValueError, match=r"dropped\[0\] must have shape \(5,\)"):
+        draw_network(ax, [3, 5, 2], dropped=[np.zeros(4, bool)])
+    with pytest.raises(ValueError, match="must be a boolean array"):
+        draw_network(ax, [3, 5, 2], dropped=[np.ones(5)])
+    with pytest.raises(ValueError, match="at least two sizes"):
+        draw_network(ax, [3])
+    with pytest.raises(ValueError, match="one array per layer"):
+        draw_network(ax, [2, 3, 1], values=[np.zeros(2), np.zeros(3)])

@@ -1,0 +1,221 @@
+"""Widget tests for lecture §4.6: the regularization lab, early stopping and dropout panels.
+
+Every control of every panel is set to its extremes and to values between; each change must
+redraw without error (or warning: run with ``-W error``) and change the PNG. The lab must
+retrain with exactly the settings shown, and the same settings must give the same bytes.
+"""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+import matplotlib
+import numpy as np
+import pytest
+
+matplotlib.use("Agg")
+
+from matplotlib.contour import ContourSet  # noqa: E402
+
+from mlp_core import MLP, EarlyStopping, l2_penalty  # noqa: E402
+from mlp_core.data import TOY_DATASETS  # noqa: E402
+from mlp_core.plotting import new_figure  # noqa: E402
+from mlp_core.plotting.boundaries import plot_decision_boundary, probability_grid  # noqa: E402
+from mlp_core.widgets import (  # noqa: E402
+    dropout_panel,
+    early_stopping_panel,
+    regularization_lab,
+)
+from mlp_core.widgets.overfitting import dropout_masks, train_with_patience  # noqa: E402
+from mlp_core.widgets.regularization_lab import lab_data, train_lab_net  # noqa: E402
+
+LAB_DESCRIPTIONS = ["λ (L2)", "dropout", "hidden layers", "width", "learning rate", "epochs",
+                    "activation", "data set", "noise"]
+
+
+def _options(dropdown):
+    """The values of a Dropdown whose options are plain values or (label, value) pairs."""
+    return [o[1] if isinstance(o, tuple) else o for o in dropdown.options]
+
+
+def _values(control):
+    """Extremes and a few values between for a slider; every option for a dropdown."""
+    if isinstance(control, widgets.Dropdown):
+        return _options(control)[::-1]
+    lo, hi = control.min, control.max
+    if isinstance(control, widgets.FloatLogSlider):
+        exps = np.linspace(lo, hi, 4)
+        return [float(control.base ** e) for e in (hi, lo, *exps[1:3])]
+    if isinstance(control, widgets.IntSlider):
+        return [hi, lo, lo + (hi - lo) // 3, lo + 2 * (hi - lo) // 3]
+    return [hi, lo, lo + (hi - lo) / 3, lo + 2 * (hi - lo) / 3]
+
+
+def _sweep(panel, name):
+    control = panel.controls[name]
+    default = control.value
+    for value in _values(control):
+        if value == control.value or (not isinstance(value, str)
+                                      and np.isclose(value, control.value)):
+            continue
+        before = hash(panel.image.value)
+        control.value = value
+        assert hash(panel.image.value) != before, f"{name} = {value!r} did not change the figure"
+        assert panel.summary.value
+    control.value = default
+
+
+@pytest.fixture(scope="module")
+def lab():
+    return regularization_lab()
+
+
+def test_lab_controls_are_exactly_as_specified(lab):
+    assert list(lab.controls) == LAB_DESCRIPTIONS
+    assert [c.description for c in lab.controls.values()] == LAB_DESCRIPTIONS
+    assert "regularization-lab" in lab.widget._dom_classes
+    assert "mlp-panel" in lab.widget._dom_classes
+    for control in lab.controls.values():
+        if not isinstance(control, widgets.Dropdown):
+            assert control.continuous_update is False
+    assert lab.controls["λ (L2)"].min == 0.0
+    assert (lab.controls["dropout"].min, lab.controls["dropout"].max) == (0.0, 0.8)
+    assert (lab.controls["hidden layers"].min, lab.controls["hidden layers"].max) == (1, 4)
+    assert _options(lab.controls["activation"]) == ["relu", "sigmoid", "tanh"]
+    assert [label for label, _ in lab.controls["data set"].options] == [
+        "moons", "circles", "XOR", "spirals"]
+    assert _options(lab.controls["data set"]) == list(TOY_DATASETS)
+
+
+@pytest.mark.parametrize("name", LAB_DESCRIPTIONS)
+def test_lab_every_control_redraws(lab, name):
+    _sweep(lab, name)
+    assert lab.last_seconds > 0
+
+
+def test_lab_defaults_overfit_and_regularization_shrinks_the_gap():
+    def gap(**settings):
+        run = train_lab_net(**settings)
+        return run.loss(run.X_val, run.y_val) - run.loss(run.X_train, run.y_train)
+
+    base = gap()
+    assert base > 0.5
+    assert gap(lam=0.01) < base / 2
+    assert gap(dropout=0.5) < base / 2
+    assert gap(hidden_layers=3) > base
+
+
+def test_lab_retrains_with_the_settings_shown():
+    lab = regularization_lab()
+    assert lab.net.layer_sizes == [2, 32, 32, 1]
+    lab.controls["hidden layers"].value = 3
+    assert lab.net.n_hidden == 3
+    lab.controls["width"].value = 16
+    assert lab.net.layer_sizes == [2, 16, 16, 16, 1]
+    lab.controls["epochs"].value = 50
+    assert len(lab.history.train_loss) == 50
+    lab.controls["activation"].value = "tanh"
+    assert lab.net.activation.name == "tanh"
+    lab.controls["data set"].value = "xor"
+    np.testing.assert_array_equal(lab.run.X_train, lab_data("xor", 0.35, 0)[0])
+    weights_sq = l2_penalty(lab.net.weights, 1.0)
+    lab.controls["λ (L2)"].value = 0.03
+    assert l2_penalty(lab.net.weights, 1.0) < weights_sq
+    assert "generalization gap" in lab.summary.value
+
+
+def test_lab_same_settings_give_the_same_image():
+    first, second = regularization_lab(), regularization_lab()
+    assert first.image.value == second.image.value
+    start = first.image.value
+    first.controls["λ (L2)"].value = 0.01
+    assert first.image.value != start
+    first.controls["λ (L2)"].value = 0.0
+    assert first.image.value == start
+
+
+def test_lab_divergence_is_drawn_and_reported():
+    lab = regularization_lab()
+    lab.controls["width"].value = 128
+    lab.controls["hidden layers"].value = 4
+    lab.controls["learning rate"].value = 1.0
+    assert lab.run.diverged is not None
+    assert "diverged" in lab.summary.value
+    assert np.all([np.isfinite(W).all() for W in lab.net.weights])
+
+
+def test_lab_harsh_combinations_do_not_raise():
+    lab = regularization_lab()
+    for name, value in [("epochs", 10), ("activation", "sigmoid"), ("dropout", 0.8),
+                        ("width", 2), ("hidden layers", 4), ("noise", 0.0),
+                        ("data set", "xor"), ("learning rate", 1.0), ("λ (L2)", 0.05)]:
+        lab.controls[name].value = value
+        assert lab.image.value
+
+
+@pytest.mark.parametrize("name", ["patience", "min_delta", "max epochs"])
+def test_early_stopping_panel_every_control_redraws(name):
+    panel = early_stopping_panel()
+    assert "early-stopping-panel" in panel.widget._dom_classes
+    _sweep(panel, name)
+
+
+def test_early_stopping_restores_the_best_weights():
+    X_train, X_val, y_train, y_val = lab_data()
+    net, history = train_with_patience(5, 0.0, 300)
+    assert history.stopped_early
+    assert history.stopped_epoch - history.best_epoch == 5
+    assert history.best_epoch == int(np.argmin(history.val_loss)) + 1
+    restored = net.loss(X_val, y_val, "binary_cross_entropy")
+    assert restored == pytest.approx(history.val_loss[history.best_epoch - 1], rel=1e-6)
+
+
+def test_early_stopping_counts_improvements_not_errors():
+    # a loss that keeps falling by 0.001 per epoch never "improves" by min_delta = 0.01
+    stopper = EarlyStopping(patience=3, min_delta=0.01)
+    stops = [stopper.update(epoch, 0.5 - 0.001 * epoch) for epoch in range(1, 10)]
+    assert stops.index(True) + 1 == 4
+    assert stopper.best_epoch == 1
+
+
+@pytest.mark.parametrize("name", ["dropout p", "mask seed"])
+def test_dropout_panel_every_control_redraws(name):
+    panel = dropout_panel()
+    assert "dropout-panel" in panel.widget._dom_classes
+    _sweep(panel, name)
+
+
+@pytest.mark.parametrize("p", [0.0, 0.25, 0.5, 0.8])
+def test_dropout_masks_are_inverted(p):
+    masks = dropout_masks(p, seed=3)
+    assert [m.shape for m in masks] == [(10,), (10,)]
+    for m in masks:
+        assert set(np.unique(m)) <= {0.0, 1 / (1 - p)}
+    mean = np.mean([np.concatenate(dropout_masks(p, seed=s)) for s in range(2000)])
+    assert mean == pytest.approx(1.0, abs=0.05)
+
+
+def test_plot_decision_boundary_labels_and_checks():
+    X_train, X_val, y_train, y_val = lab_data()
+    net = MLP([2, 8, 1], seed=0)
+    fig, ax = new_figure()
+    image = plot_decision_boundary(ax, net, X_train, y_train, X_val, y_val, resolution=30)
+    assert image.get_array().shape == (30, 30)
+    assert ax.get_xlabel().startswith("x₁") and ax.get_ylabel().startswith("x₂")
+    assert len(ax.get_legend().get_texts()) == 4
+    with pytest.raises(ValueError, match="together"):
+        plot_decision_boundary(ax, net, X_train, y_train, X_val)
+    with pytest.raises(ValueError, match="2 inputs"):
+        probability_grid(MLP([3, 1]), X_train)
+    with pytest.raises(ValueError, match="two classes"):
+        probability_grid(MLP([2, 3]), X_train, loss="cross_entropy")
+
+
+def test_plot_decision_boundary_one_class_everywhere_has_no_contour():
+    X_train, _, y_train, _ = lab_data()
+    net = MLP([2, 4, 1], seed=0)
+    net.biases[-1][:] = 50.0  # P(y = 1) ≈ 1 everywhere: no 0.5 level to draw, no warning
+    extent, prob = probability_grid(net, X_train, resolution=20)
+    assert prob.min() > 0.5
+    fig, ax = new_figure()
+    plot_decision_boundary(ax, net, X_train, y_train, colorbar=False, legend=False)
+    assert not any(isinstance(c, ContourSet) for c in ax.collections)
