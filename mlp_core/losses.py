@@ -84,7 +84,7 @@ def _mse_delta(y_hat, y):
 
 # --- softmax cross-entropy ---------------------------------------------------------------
 
-def _class_targets(y, n_classes, loss_name):
+def _class_targets(y, n_classes, loss_name, classes):
     y = np.asarray(y)
     if y.ndim == 2 and y.shape[1] == 1:
         y = y[:, 0]
@@ -95,13 +95,15 @@ def _class_targets(y, n_classes, loss_name):
         )
     if y.size and not np.all(np.equal(np.mod(y, 1), 0)):
         bad = y[np.mod(y, 1) != 0][0]
-        raise ValueError(f"y must hold integer class labels for loss {loss_name!r}, got {bad!r}")
+        raise ValueError(
+            f"y must hold integer class labels for loss {loss_name!r}, got {bad.item()!r}"
+        )
     labels = y.astype(np.int64)
     if labels.size and (labels.min() < 0 or labels.max() >= n_classes):
         bad = labels[(labels < 0) | (labels >= n_classes)][0]
         raise ValueError(
             f"y labels must be in 0..{n_classes - 1} for loss {loss_name!r} "
-            f"(one per output unit), got {bad}"
+            f"({classes}), got {bad}"
         )
     return labels
 
@@ -112,7 +114,7 @@ def _ce_targets(y, n_outputs, dtype):
             "loss 'cross_entropy' needs at least 2 output units (one score per class), "
             f"got {n_outputs}; use 'binary_cross_entropy' for a single output"
         )
-    return _class_targets(y, n_outputs, "cross_entropy")
+    return _class_targets(y, n_outputs, "cross_entropy", "one class per output unit")
 
 
 def _ce_value(y_hat, y):
@@ -132,7 +134,7 @@ def _bce_targets(y, n_outputs, dtype):
         raise ValueError(
             f"loss 'binary_cross_entropy' needs exactly 1 output unit, got {n_outputs}"
         )
-    labels = _class_targets(y, 2, "binary_cross_entropy")
+    labels = _class_targets(y, 2, "binary_cross_entropy", "two classes, one sigmoid output")
     return labels[:, None].astype(dtype)
 
 

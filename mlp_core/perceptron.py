@@ -110,7 +110,8 @@ class Perceptron:
         y = check_array(y, "y", ndim=1)
         check_same_length(X, y)
         if not np.isin(y, (0, 1)).all():
-            raise ValueError(f"y must hold labels 0 and 1, got {y[~np.isin(y, (0, 1))][0]!r}")
+            bad = y[~np.isin(y, (0, 1))][0]
+            raise ValueError(f"y must hold labels 0 and 1, got {bad.item()!r}")
         epochs = check_int(epochs, "epochs", minimum=1)
         y = y.astype(np.int64)
         self.mistakes = []

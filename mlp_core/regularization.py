@@ -67,9 +67,11 @@ class EarlyStopping:
     """The patience criterion of §4.6.1.
 
     Call ``update(epoch, val_loss)`` after each epoch; it returns True when training should
-    stop. An epoch *improves* when ``val_loss < best - min_delta``; after ``patience``
-    consecutive epochs that do not improve, training stops. ``best_epoch`` and ``best_loss``
-    record the best epoch seen.
+    stop. An epoch *improves* when its loss is lower than the best so far by at least
+    ``min_delta`` (``0 < best - val_loss`` and ``best - val_loss >= min_delta``); after
+    ``patience`` consecutive epochs that do not improve, training stops. An epoch that only
+    equals the best does not improve, so a plateau stops training even with ``min_delta=0``.
+    ``best_epoch`` and ``best_loss`` record the last epoch that improved and its loss.
 
     Parameters
     ----------
@@ -91,7 +93,8 @@ class EarlyStopping:
         -------
         bool
         """
-        if val_loss < self.best_loss - self.min_delta:
+        improvement = self.best_loss - val_loss
+        if improvement > 0 and improvement >= self.min_delta:  # lower, by at least min_delta
             self.best_loss = float(val_loss)
             self.best_epoch = epoch
             self.wait = 0

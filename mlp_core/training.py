@@ -87,10 +87,13 @@ class TrainingDivergedError(FloatingPointError):
     def __init__(self, epoch, lr, history):
         self.epoch = epoch
         self.history = history
+        kept = (
+            "its initial weights" if epoch == 1
+            else f"the weights from the end of epoch {epoch - 1}"
+        )
         super().__init__(
             f"training diverged: the loss became NaN or infinite in epoch {epoch} "
-            f"(lr={lr}). The network keeps the weights from the end of epoch {epoch - 1}. "
-            "Try a smaller learning rate (lr)."
+            f"(lr={lr:g}). The network keeps {kept}. Try a smaller learning rate (lr)."
         )
 
 
@@ -103,7 +106,10 @@ def _check_validation(net, validation, loss_fn):
     X_val = check_X(validation[0], net.layer_sizes[0], name="validation X_val")
     y_val = check_array(validation[1], "validation y_val", ndim=(1, 2))
     check_same_length(X_val, y_val, "X_val", "y_val")
-    y_val = loss_fn.targets(y_val, net.layer_sizes[-1], net.dtype)
+    try:
+        y_val = loss_fn.targets(y_val, net.layer_sizes[-1], net.dtype)
+    except ValueError as err:  # the loss's message says "y"; name the argument it came from
+        raise ValueError(f"validation y_val: {err}") from None
     return X_val.astype(net.dtype, copy=False), y_val
 
 

@@ -1,0 +1,364 @@
+"""Training by mini-batch SGD (lecture §4.5) with early stopping (§4.6.1): ``mlp_core.fit``."""
+
+import warnings
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose, assert_array_equal
+
+from mlp_core import MLP, History, TrainingDivergedError, fit
+
+
+def snapshot(net):
+    """A copy of all parameters, W^(1).. then b^(1)..."""
+    W, b = net.get_parameters()
+    return W + b
+
+
+def same_parameters(net, params):
+    return all(np.array_equal(a, b) for a, b in zip(net.weights + net.biases, params))
+
+
+def recording_callback(net, store):
+    """A callback that copies the network's parameters after every epoch into store[epoch]."""
+
+    def callback(epoch, history):
+        store[epoch] = snapshot(net)
+
+    return callback
+
+
+def regression_data(seed=0, n=64):
+    rng = np.random.default_rng(seed)
+    X = rng.uniform(-1, 1, (n, 2))
+    y = X @ np.array([1.0, -2.0]) + 0.5
+    return X, y
+
+
+def hand_net():
+    """The 2-2-1 ReLU network worked out by hand in test_network.py."""
+    net = MLP([2, 2, 1], activation="relu")
+    net.set_parameters(
+        [np.array([[1.0, -1.0], [2.0, 0.5]]), np.array([[1.0, -2.0]])],
+        [np.array([0.0, -1.0]), np.array([0.5])],
+    )
+    return net
+
+
+HAND_X = np.array([[1.0, 2.0], [3.0, -1.0]])
+HAND_Y = np.array([-3.0, -5.0])
+
+
+# --- the update rule --------------------------------------------------------------------------
+
+def test_one_full_batch_epoch_is_one_gradient_step_by_hand():
+    # With λ = 0.1 the hand-computed gradients (test_network.py) are
+    #   ∂J/∂W1 = [[0.85, -0.35], [-0.8, 1.55]], ∂J/∂b1 = (0.25, 0),
+    #   ∂J/∂W2 = [[1.1, 0.425]],                ∂J/∂b2 = 0.
+    # One step W ← W − η ∂J/∂W with η = 0.1:
+    net = hand_net()
+    fit(net, HAND_X, HAND_Y, loss="mse", lr=0.1, epochs=1, lam=0.1, progress=False)
+    assert_allclose(net.weights[0], [[0.915, -0.965], [2.08, 0.345]], rtol=1e-14)
+    assert_allclose(net.biases[0], [-0.025, -1.0], rtol=1e-14)
+    assert_allclose(net.weights[1], [[0.89, -2.0425]], rtol=1e-14)
+    assert_allclose(net.biases[1], [0.5], rtol=1e-14)
+
+
+def full_batch_gradient(net, X, y, lam, loss="mse"):
+    grads = net.backward(net.forward(X), y, loss=loss, lam=lam)
+    return grads.weights + grads.biases
+
+
+def test_batch_size_none_is_full_batch_gradient_descent():
+    X, y = regression_data()
+    net = MLP([2, 5, 1], activation="tanh", seed=0)
+    expected = [p - 0.05 * g for p, g in zip(snapshot(net), full_batch_gradient(net, X, y, 0.01))]
+    fit(net, X, y, loss="mse", lr=0.05, epochs=1, lam=0.01, batch_size=None, seed=3,
+        progress=False)
+    for p, e in zip(net.weights + net.biases, expected):
+        assert_allclose(p, e, rtol=1e-12, atol=1e-15)
+
+
+def test_batch_size_at_least_n_equals_full_batch():
+    X, y = regression_data(n=20)
+    a, b = MLP([2, 5, 1], seed=0), MLP([2, 5, 1], seed=0)
+    fit(a, X, y, loss="mse", lr=0.05, epochs=3, batch_size=None, seed=1, progress=False)
+    fit(b, X, y, loss="mse", lr=0.05, epochs=3, batch_size=500, seed=1, progress=False)
+    for p, q in zip(a.weights + a.biases, b.weights + b.biases):
+        assert_allclose(p, q, rtol=1e-12, atol=1e-15)  # only the summation order differs
+
+
+def test_mini_batches_make_several_updates_per_epoch():
+    X, y = regression_data(n=20)
+    full, mini = MLP([2, 5, 1], seed=0), MLP([2, 5, 1], seed=0)
+    fit(full, X, y, loss="mse", lr=0.05, epochs=1, seed=1, progress=False)
+    fit(mini, X, y, loss="mse", lr=0.05, epochs=1, batch_size=5, seed=1, progress=False)
+    assert not np.allclose(full.weights[0], mini.weights[0])
+
+
+def test_momentum_zero_is_plain_sgd_and_momentum_follows_its_rule():
+    X, y = regression_data(n=16)
+    lr, mu, lam = 0.05, 0.9, 0.01
+    start = MLP([2, 4, 1], activation="tanh", seed=2)
+    # By hand, full batch: v1 = −η g(θ0), θ1 = θ0 + v1; v2 = μ v1 − η g(θ1), θ2 = θ1 + v2.
+    probe = MLP([2, 4, 1], activation="tanh")
+    theta0 = snapshot(start)
+    probe.set_parameters(theta0[:2], theta0[2:])
+    v1 = [-lr * g for g in full_batch_gradient(probe, X, y, lam)]
+    theta1 = [p + v for p, v in zip(theta0, v1)]
+    probe.set_parameters(theta1[:2], theta1[2:])
+    g1 = full_batch_gradient(probe, X, y, lam)
+    with_momentum = [p + mu * v - lr * g for p, v, g in zip(theta1, v1, g1)]
+    plain = [p - lr * g for p, g in zip(theta1, g1)]
+
+    for momentum, expected in ((mu, with_momentum), (0.0, plain)):
+        net = MLP([2, 4, 1], activation="tanh", seed=2)
+        fit(net, X, y, loss="mse", lr=lr, epochs=2, lam=lam, momentum=momentum, progress=False)
+        for p, e in zip(net.weights + net.biases, expected):
+            assert_allclose(p, e, rtol=1e-12, atol=1e-15)
+    assert not np.allclose(with_momentum[0], plain[0])
+
+
+# --- learning ---------------------------------------------------------------------------------
+
+def test_training_loss_decreases_on_a_simple_regression():
+    X, y = regression_data()
+    net = MLP([2, 8, 1], activation="tanh", seed=0)
+    history = fit(net, X, y, loss="mse", lr=0.1, epochs=100, batch_size=16, seed=0,
+                  progress=False)
+    assert history.train_loss[-1] < 0.05 * history.train_loss[0]
+    assert net.loss(X, y, loss="mse") == pytest.approx(history.train_loss[-1], rel=1e-12)
+
+
+def test_classifier_learns_separable_blobs():
+    rng = np.random.default_rng(0)
+    X = np.vstack([rng.normal(-2, 0.5, (30, 2)), rng.normal(2, 0.5, (30, 2))])
+    y = np.repeat([0, 1], 30)
+    for loss, n_out in (("cross_entropy", 2), ("binary_cross_entropy", 1)):
+        net = MLP([2, 6, n_out], seed=1)
+        history = fit(net, X, y, loss=loss, lr=0.2, epochs=30, batch_size=10, seed=2,
+                      progress=False)
+        scores = net.predict(X)
+        predicted = scores.argmax(axis=1) if n_out == 2 else (scores[:, 0] > 0).astype(int)
+        assert np.all(predicted == y), loss
+        assert history.train_loss[-1] < history.train_loss[0]
+
+
+# --- history ----------------------------------------------------------------------------------
+
+def test_history_fields():
+    X, y = regression_data(seed=1, n=40)
+    X_val, y_val = regression_data(seed=2, n=20)
+    lam = 0.05
+    net = MLP([2, 6, 1], activation="tanh", seed=0)
+    seen = []
+
+    def callback(epoch, history):
+        # Recompute, after this epoch, what History must hold:
+        #   train_loss = (1/n) Σ l on the whole training set, no penalty, no dropout;
+        #   objective  = train_loss + λ/2 Σ ‖W‖² (Eq. 16);  val_loss likewise on validation.
+        assert len(history.train_loss) == epoch
+        penalty = lam / 2 * sum(float(np.sum(W**2)) for W in net.weights)
+        assert history.train_loss[-1] == pytest.approx(net.loss(X, y, loss="mse"), rel=1e-12)
+        assert history.objective[-1] == pytest.approx(history.train_loss[-1] + penalty, rel=1e-12)
+        assert history.val_loss[-1] == pytest.approx(
+            net.loss(X_val, y_val, loss="mse"), rel=1e-12
+        )
+        seen.append(epoch)
+
+    history = fit(net, X, y, loss="mse", lr=0.05, epochs=6, batch_size=8, lam=lam,
+                  dropout=0.2, validation=(X_val, y_val), seed=0, callback=callback,
+                  progress=False)
+    assert isinstance(history, History)
+    assert seen == [1, 2, 3, 4, 5, 6]
+    assert history.epochs == [1, 2, 3, 4, 5, 6]
+    assert len(history.train_loss) == len(history.val_loss) == len(history.objective) == 6
+    assert history.stopped_epoch == 6
+    assert history.stopped_early is False
+    assert history.best_epoch == int(np.argmin(history.val_loss)) + 1
+    assert history.generalization_gap == history.val_loss[-1] - history.train_loss[-1]
+
+
+def test_history_without_validation():
+    X, y = regression_data(n=10)
+    history = fit(MLP([2, 3, 1], seed=0), X, y, loss="mse", lr=0.01, epochs=2, progress=False)
+    assert history.val_loss == []
+    assert history.best_epoch is None
+    assert history.generalization_gap is None
+    assert history.stopped_epoch == 2
+
+
+def test_callback_returning_true_stops_training():
+    X, y = regression_data(n=10)
+    calls = []
+
+    def stop_at_three(epoch, history):
+        calls.append(epoch)
+        return epoch == 3
+
+    history = fit(MLP([2, 3, 1], seed=0), X, y, loss="mse", lr=0.01, epochs=10,
+                  callback=stop_at_three, progress=False)
+    assert calls == [1, 2, 3]
+    assert history.stopped_epoch == 3
+    assert len(history.train_loss) == 3
+    assert history.stopped_early is True
+
+    # Stopping in the last epoch is not "early".
+    history = fit(MLP([2, 3, 1], seed=0), X, y, loss="mse", lr=0.01, epochs=3,
+                  callback=stop_at_three, progress=False)
+    assert history.stopped_epoch == 3
+    assert history.stopped_early is False
+
+
+# --- early stopping through fit ---------------------------------------------------------------
+
+def overfitting_problem():
+    """Training targets y = x, validation targets y = x / 2. Starting from small outputs,
+    the network first moves towards x / 2 (validation loss falls), then past it towards x
+    (validation loss rises), so early stopping must end the run after a best epoch > 1."""
+    rng = np.random.default_rng(5)
+    X = rng.uniform(-1, 1, (32, 1))
+    X_val = rng.uniform(-1, 1, (16, 1))
+    return X, X[:, 0], X_val, 0.5 * X_val[:, 0]
+
+
+@pytest.mark.parametrize("restore_best", [True, False])
+def test_fit_early_stopping_stops_patience_epochs_after_the_best(restore_best):
+    X, y, X_val, y_val = overfitting_problem()
+    net = MLP([1, 8, 1], activation="tanh", seed=1)
+    params = {0: snapshot(net)}
+    patience = 4
+    history = fit(net, X, y, loss="mse", lr=0.05, epochs=200, batch_size=8,
+                  validation=(X_val, y_val), patience=patience, restore_best=restore_best,
+                  seed=1, callback=recording_callback(net, params), progress=False)
+    assert history.stopped_early is True
+    assert history.best_epoch > 1  # the validation loss fell first (see overfitting_problem)
+    assert history.stopped_epoch == history.best_epoch + patience
+    # The best epoch has the lowest validation loss; the `patience` epochs after it do not
+    # beat it (min_delta = 0).
+    best = history.val_loss[history.best_epoch - 1]
+    assert best == min(history.val_loss)
+    assert all(v > best for v in history.val_loss[history.best_epoch:])
+    best_epoch, last_epoch = history.best_epoch, history.stopped_epoch
+    kept, other = (best_epoch, last_epoch) if restore_best else (last_epoch, best_epoch)
+    assert same_parameters(net, params[kept])
+    assert not same_parameters(net, params[other])
+
+
+def test_fit_early_stopping_min_delta_counts_small_improvements_as_none():
+    # With a min_delta larger than any possible improvement, only the first epoch improves
+    # (on +inf), so the run stops at epoch 1 + patience although the loss keeps falling.
+    X, y = regression_data(n=32)
+    X_val, y_val = regression_data(seed=9, n=16)
+    net = MLP([2, 6, 1], activation="tanh", seed=0)
+    params = {}
+    history = fit(net, X, y, loss="mse", lr=0.05, epochs=50, validation=(X_val, y_val),
+                  patience=3, min_delta=1e6, seed=0, callback=recording_callback(net, params),
+                  progress=False)
+    assert history.val_loss[3] < history.val_loss[0]  # it did improve, by less than min_delta
+    assert history.best_epoch == 1
+    assert history.stopped_epoch == 4
+    assert history.stopped_early is True
+    assert same_parameters(net, params[1])  # restore_best defaults to True
+
+
+# --- reproducibility --------------------------------------------------------------------------
+
+def train(init_seed, fit_seed):
+    X, y = regression_data(n=40)
+    X_val, y_val = regression_data(seed=3, n=10)
+    net = MLP([2, 6, 6, 1], activation="relu", seed=init_seed)
+    history = fit(net, X, y, loss="mse", lr=0.05, epochs=5, batch_size=8, dropout=0.3,
+                  validation=(X_val, y_val), seed=fit_seed, progress=False)
+    return net, history
+
+
+def test_same_seeds_give_identical_weights_and_histories():
+    (a, ha), (b, hb) = train(1, 2), train(1, 2)
+    assert same_parameters(a, snapshot(b))
+    assert ha.train_loss == hb.train_loss
+    assert ha.val_loss == hb.val_loss
+    assert ha.objective == hb.objective
+
+
+def test_different_seeds_give_different_results():
+    a, ha = train(1, 2)
+    b, hb = train(1, 3)  # other shuffling and dropout masks
+    c, hc = train(4, 2)  # other initial weights
+    assert ha.train_loss != hb.train_loss and not same_parameters(a, snapshot(b))
+    assert ha.train_loss != hc.train_loss and not same_parameters(a, snapshot(c))
+
+
+# --- divergence -------------------------------------------------------------------------------
+
+def test_huge_learning_rate_raises_training_diverged_error_and_keeps_finite_weights():
+    # A linear model ŷ = w x + b on x = 1, y = 0: each full-batch step multiplies the
+    # residual by (1 − 2η) = −1999, so the loss grows ~4e6-fold per epoch and overflows to inf
+    # after some dozens of epochs.
+    X, y = np.ones((4, 1)), np.zeros(4)
+    net = MLP([1, 1], activation="identity", seed=0)
+    net.set_parameters([np.array([[1.0]])], [np.array([0.0])])
+    params = {0: snapshot(net)}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no numpy warning may escape
+        with pytest.raises(TrainingDivergedError) as info:
+            fit(net, X, y, loss="mse", lr=1000.0, epochs=500,
+                callback=recording_callback(net, params), progress=False)
+    err = info.value
+    assert isinstance(err, FloatingPointError)
+    assert err.epoch >= 2
+    assert f"epoch {err.epoch}" in str(err)
+    assert "smaller learning rate" in str(err)
+    assert "lr=1000" in str(err)
+    # the weights are those at the end of the previous epoch, and finite
+    assert same_parameters(net, params[err.epoch - 1])
+    assert all(np.all(np.isfinite(p)) for p in net.weights + net.biases)
+    # the history holds the finite epochs before it
+    assert len(err.history.train_loss) == err.epoch - 1
+    assert all(np.isfinite(err.history.train_loss))
+
+
+def test_divergence_in_the_first_epoch_keeps_the_initial_weights():
+    # Residual 1 times (1 − 2η) with η = 1e160: the loss ½ (2e160)² overflows after one step.
+    X, y = np.ones((2, 1)), np.zeros(2)
+    net = MLP([1, 1], activation="identity")
+    net.set_parameters([np.array([[1.0]])], [np.array([0.0])])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(TrainingDivergedError, match=r"epoch 1\b.*smaller learning rate"):
+            fit(net, X, y, loss="mse", lr=1e160, epochs=5, progress=False)
+    assert net.weights[0][0, 0] == 1.0 and net.biases[0][0] == 0.0
+
+
+def test_divergence_in_a_hidden_layer_network_with_validation_and_momentum():
+    X, y = regression_data(n=32)
+    net = MLP([2, 8, 8, 1], activation="relu", seed=0)
+    params = {0: snapshot(net)}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(TrainingDivergedError, match=r"epoch \d+.*smaller learning rate"):
+            fit(net, X, y, loss="mse", lr=5.0, epochs=300, momentum=0.9, batch_size=8,
+                validation=regression_data(seed=7, n=8), seed=0,
+                callback=recording_callback(net, params), progress=False)
+    last = max(params)
+    assert same_parameters(net, params[last])
+    assert all(np.all(np.isfinite(p)) for p in net.weights + net.biases)
+
+
+def test_fit_trains_in_place_and_returns_a_history_in_float32():
+    X, y = regression_data(n=16)
+    net = MLP([2, 4, 1], seed=0, dtype=np.float32)
+    history = fit(net, X, y, loss="mse", lr=0.05, epochs=3, dropout=0.2, momentum=0.5,
+                  seed=0, progress=False)
+    assert all(p.dtype == np.float32 for p in net.weights + net.biases)
+    assert len(history.train_loss) == 3
+    assert all(isinstance(v, float) for v in history.train_loss)
+
+
+def test_restore_best_false_without_early_stop_keeps_the_last_weights():
+    X, y = regression_data(n=16)
+    net = MLP([2, 4, 1], seed=0)
+    params = {}
+    fit(net, X, y, loss="mse", lr=0.05, epochs=3, validation=(X, y), patience=100,
+        seed=0, restore_best=False, callback=recording_callback(net, params), progress=False)
+    assert_array_equal(net.weights[0], params[3][0])
