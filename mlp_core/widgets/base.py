@@ -108,7 +108,10 @@ class Panel:
         self.controls = dict(controls)
         self.draw = draw
         self.dpi = dpi
-        self.image = widgets.Image(format="png", layout={"max_width": "100%"})
+        # align_self: show the PNG at its own size instead of stretched (blurred) to the cell width
+        self.image = widgets.Image(
+            format="png", layout={"max_width": "100%", "align_self": "flex-start"}
+        )
         self.summary = widgets.HTML()
         self.figure = None
         self.redraws = 0

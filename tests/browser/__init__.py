@@ -1,0 +1,1 @@
+"""End-to-end tests: the notebooks in JupyterLab, driven by Chromium (``make browser``)."""
