@@ -1,0 +1,100 @@
+"""Redraw time of the regularization lab: does a slider change come back within 250 ms?
+
+A redraw is what a student waits for after releasing a slider: retraining the MLP with
+``mlp_core.fit``, drawing the decision boundary and the loss curves, and rendering the PNG
+(``Panel.last_seconds``). The benchmark builds the lab at its defaults, moves ``λ (L2)``,
+``dropout`` and ``hidden layers`` to a few positions each (going back to the default after
+each), and prints the median and the largest redraw time per control with PASS/FAIL against
+the goal. It writes the figure at the defaults to a PNG and prints its path.
+
+The machine's load average and the median CPU time of the redraws are printed too: other
+processes on a 2-core machine slow every redraw down (wall clock), while the CPU time shows
+what the lab itself costs; read a FAIL together with them.
+
+Run:  .venv/bin/python benchmarks/bench_lab.py [--out PATH] [--repeats 3] [--check]
+With --check the exit code is 1 when a control misses the goal (always 0 without it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from mlp_core.widgets import regularization_lab  # noqa: E402
+
+GOAL_SECONDS = 0.250
+#: Positions visited per control (each followed by a return to the default).
+MOVES = {
+    "λ (L2)": [0.001, 0.01, 0.03],
+    "dropout": [0.2, 0.5, 0.8],
+    "hidden layers": [1, 3, 4],
+}
+DEFAULT_OUT = Path(__file__).resolve().parent / "regularization_lab.png"
+
+
+def time_control(lab, name, positions, repeats):
+    """Moving ``name`` to each position and back, ``repeats`` times.
+
+    Returns
+    -------
+    (list of float, list of float)
+        Wall-clock redraw times (``Panel.last_seconds``) and the CPU time of this process
+        for the same redraws, in seconds.
+    """
+    control = lab.controls[name]
+    default = control.value
+    wall, cpu = [], []
+    for _ in range(repeats):
+        for value in [v for p in positions for v in (p, default)]:
+            start = time.process_time()
+            control.value = value
+            cpu.append(time.process_time() - start)
+            wall.append(lab.last_seconds)
+    return wall, cpu
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="PNG of the lab figure")
+    parser.add_argument("--repeats", type=int, default=3, help="passes over the positions")
+    parser.add_argument("--check", action="store_true", help="exit 1 if a control fails")
+    args = parser.parse_args(argv)
+
+    lab = regularization_lab()
+    lab.redraw()  # the first draw pays for imports and font caches; not what students wait for
+    print(f"regularization lab, defaults {lab.values}")
+    print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs; BLAS limited to "
+          f"one thread: yes (Panel.redraw holds BLAS to one thread)")
+    goal_ms = GOAL_SECONDS * 1e3
+    print(f"{'control':<15}{'redraws':>8}{'median ms':>11}{'max ms':>9}{'CPU ms':>8}   "
+          f"goal: median <= {goal_ms:.0f} ms")
+    failed = []
+    for name, positions in MOVES.items():
+        seconds, cpu = time_control(lab, name, positions, args.repeats)
+        median, worst = statistics.median(seconds), max(seconds)
+        verdict = "PASS" if median <= GOAL_SECONDS else "FAIL"
+        if verdict == "FAIL":
+            failed.append(name)
+        note = "" if worst <= GOAL_SECONDS else f" (max above {goal_ms:.0f} ms)"
+        print(f"{name:<15}{len(seconds):>8}{median * 1e3:>11.0f}{worst * 1e3:>9.0f}"
+              f"{statistics.median(cpu) * 1e3:>8.0f}   "
+              f"{verdict}{note}")
+    print("overall:", "PASS" if not failed else f"FAIL ({', '.join(failed)})")
+
+    lab.redraw()  # the defaults again
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_bytes(lab.image.value)
+    print(f"figure at the defaults: {args.out}")
+    return 1 if (failed and args.check) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
