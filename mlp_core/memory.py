@@ -13,7 +13,7 @@ forward cache (``ForwardCache``) holds, with b bytes per number (8 for float64):
 which grows in proportion to the batch size n and, for layers of equal width, to the number
 of layers. Prediction needs none of it: computing layer l only needs layer l-1, so a
 forward pass that forgets each layer once the next is computed holds about one layer at a
-time (``prediction_bytes``, ``streaming_predict``). ``peak_bytes`` measures what a call
+time (``prediction_bytes``; ``MLP.predict`` works that way). ``peak_bytes`` measures what a call
 really allocates, with the standard library's ``tracemalloc`` (numpy reports its arrays to
 it). Everything here needs numpy alone.
 """
@@ -32,7 +32,6 @@ __all__ = [
     "memory_table",
     "peak_bytes",
     "prediction_bytes",
-    "streaming_predict",
 ]
 
 
@@ -117,33 +116,6 @@ def memory_table(depths, batch_sizes, width=64, n_inputs=2, n_outputs=1, dtype=n
         for j, n in enumerate(batch_sizes):
             table[i, j] = forward_cache_bytes(sizes, n, dtype=dtype)
     return table
-
-
-def streaming_predict(net, X):
-    """ŷ = z^(L+1) computed layer by layer, keeping only the current layer (no cache).
-
-    Gives the same numbers as ``net.predict(X)``; each h^(l-1) is released as soon as
-    z^(l) exists, which is all that prediction needs (Eqs. 11-13). At most two layers'
-    values exist at once: z^(l) and σ(z^(l)) while the activation is applied.
-
-    Parameters
-    ----------
-    net : MLP
-    X : ndarray of shape (n, layer_sizes[0])
-
-    Returns
-    -------
-    ndarray of shape (n, layer_sizes[-1])
-    """
-    h = np.asarray(X, dtype=net.dtype)
-    sigma = net.activation.function
-    for l, (W, b) in enumerate(zip(net.weights, net.biases), start=1):
-        z = h @ W.T  # Eq. (11) ...
-        del h  # ... after which h^(l-1) is not needed any more: release it
-        z += b  # ... + b^(l), added in place so no second (n, N_l) array is made
-        h = z if l == len(net.weights) else sigma(z)  # Eq. (12), or Eq. (13) at the output
-        del z  # z^(l) is not needed either once h^(l) exists
-    return h
 
 
 def peak_bytes(func, *args, **kwargs):

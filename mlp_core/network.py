@@ -248,13 +248,31 @@ class MLP:
         return ForwardCache(z=z_list, h=h_list, masks=mask_list)
 
     def predict(self, X):
-        """ŷ = z^(L+1) for each row of X, without dropout.
+        """ŷ = z^(L+1) for each row of X, without dropout and without a cache.
+
+        Prediction needs only the layer it is computing (§4.5): each h^(l-1) is released as
+        soon as z^(l) exists, so memory stays that of about two layers, whereas ``forward``
+        keeps every z and h for backpropagation.
 
         Returns
         -------
         ndarray of shape (n, layer_sizes[-1])
         """
-        return self.forward(X).output
+        X = check_X(X, self.layer_sizes[0])
+        return self._predict(X.astype(self.dtype, copy=False))
+
+    def _predict(self, X):
+        """Forward pass keeping only the current layer (input already checked)."""
+        sigma = self.activation.function
+        last = len(self.weights) - 1
+        h = X
+        for i, (W, b) in enumerate(zip(self.weights, self.biases)):
+            z = h @ W.T  # Eq. (11) ...
+            del h  # ... after which h^(l-1) is not needed: release it before the next array
+            z += b  # ... + b^(l), added in place so that no second (n, N_l) array is made
+            h = z if i == last else sigma(z)  # Eq. (12), or Eq. (13) at the output
+            del z
+        return h
 
     # --- loss (Eqs. 14-16) -------------------------------------------------------------
 
@@ -281,7 +299,7 @@ class MLP:
         total = 0.0  # Σ_i l(ŷ_i, y_i), summed chunk by chunk
         for start in range(0, len(X), self.LOSS_CHUNK):
             rows = slice(start, start + self.LOSS_CHUNK)
-            y_hat = self._forward(X[rows], 0.0, None, None).output
+            y_hat = self._predict(X[rows])
             total += float(np.sum(loss_fn.value(y_hat, y[rows]), dtype=np.float64))
         data_term = total / len(X)  # L = (1/n) Σ_i l(ŷ_i, y_i), Eq. (14)
         return data_term + l2_penalty(self.weights, lam)  # J = L + s, Eqs. (15)-(16)

@@ -9,7 +9,6 @@ from mlp_core.memory import (
     memory_table,
     peak_bytes,
     prediction_bytes,
-    streaming_predict,
 )
 
 
@@ -83,10 +82,10 @@ def test_bad_depth():
 
 
 @pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid"])
-def test_streaming_predict_equals_predict(activation):
+def test_predict_without_cache_equals_forward_output(activation):
     net = mlp_core.MLP([3, 7, 5, 2], activation=activation, seed=1)
     X = np.random.default_rng(2).standard_normal((9, 3))
-    np.testing.assert_allclose(streaming_predict(net, X), net.predict(X), rtol=1e-12)
+    np.testing.assert_allclose(net.predict(X), net.forward(X).output, rtol=1e-12)
 
 
 def test_measured_peaks():
@@ -100,7 +99,7 @@ def test_measured_peaks():
         training = peak_bytes(net.forward, X)
         cache = forward_cache_bytes(sizes, n)
         assert cache <= training < cache + layer  # the cache plus small temporaries
-        prediction = peak_bytes(streaming_predict, net, X)
+        prediction = peak_bytes(net.predict, X)
         assert 2 * layer <= prediction < 2.2 * layer  # about two layers at once
         peaks.append(prediction)
     assert peaks[0] == pytest.approx(peaks[1], rel=0.01)  # independent of depth
