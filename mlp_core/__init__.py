@@ -6,6 +6,7 @@ checking. The mathematics needs numpy alone; ``mlp_core.plotting`` and ``mlp_cor
 add matplotlib and ipywidgets for the notebooks.
 """
 
+from . import data
 from .activations import (
     ACTIVATIONS,
     Activation,
@@ -45,6 +46,7 @@ __all__ = [
     "Loss",
     "Perceptron",
     "TrainingDivergedError",
+    "data",
     "dropout_mask",
     "fit",
     "get_activation",

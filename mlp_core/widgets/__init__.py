@@ -1,8 +1,12 @@
-"""Live ipywidgets panels for the notebooks; each notebook makes one call and says what to try."""
+"""Live ipywidgets panels for the notebooks; each notebook makes one call and says what to try.
+
+Every panel is a ``Panel`` (``base.py``): named controls and one figure redrawn when any of
+them changes. One module per lecture section.
+"""
 
 from .activations import activation_panel, vanishing_panel
 from .backprop import backprop_panel
-from .base import Panel, dropdown, float_slider, int_slider, log_slider
+from .base import Panel, dropdown, float_slider, int_slider, log_slider, one_blas_thread
 from .forward import forward_panel
 from .overfitting import dropout_panel, early_stopping_panel
 from .perceptron import perceptron_learning_panel, perceptron_panel
@@ -10,8 +14,22 @@ from .regularization_lab import regularization_lab
 from .structure import structure_panel
 from .training import training_panel
 
-__all__ = ["Panel", "dropdown", "float_slider", "int_slider", "log_slider"]
-__all__ += ["backprop_panel", "training_panel"]
-__all__ += ["activation_panel", "forward_panel", "perceptron_learning_panel", "perceptron_panel",
-            "structure_panel", "vanishing_panel"]
-__all__ += ["dropout_panel", "early_stopping_panel", "regularization_lab"]
+__all__ = [
+    "Panel",
+    "activation_panel",
+    "backprop_panel",
+    "dropdown",
+    "dropout_panel",
+    "early_stopping_panel",
+    "float_slider",
+    "forward_panel",
+    "int_slider",
+    "log_slider",
+    "one_blas_thread",
+    "perceptron_learning_panel",
+    "perceptron_panel",
+    "regularization_lab",
+    "structure_panel",
+    "training_panel",
+    "vanishing_panel",
+]
