@@ -57,13 +57,17 @@ def test_perceptron_panel_every_slider():
 def test_perceptron_learning_panel_steps_and_datasets():
     panel = perceptron_learning_panel()
     assert "perceptron-learning-panel" in panel.widget._dom_classes
-    exercise(panel, "k", [1, 5, 12, 100, 0])  # 100 is past convergence (20 updates)
+    # the separable run converges after 20 updates: the slider offers exactly those
+    assert panel.controls["k"].max == 20
+    exercise(panel, "k", [1, 5, 12, 20, 19, 0])
+    assert "after 0 updates" in panel.summary.value
     exercise(panel, "dataset", ["XOR"])
-    exercise(panel, "k", [100, 1, 37, 60, 0])
+    assert panel.controls["k"].max == 100  # XOR never converges: the first 100 updates
+    exercise(panel, "k", [100, 99, 1, 37, 60])
     assert "never settles" in panel.summary.value
-    exercise(panel, "dataset", ["separable"])
-    panel.controls["k"].value = 100
-    assert "converged after 20 updates" in panel.summary.value
+    panel.controls["dataset"].value = "separable"  # k = 60 is clamped to 20 and redrawn
+    assert panel.controls["k"].value == 20
+    assert "after 20 updates" in panel.summary.value and "converged" in panel.summary.value
 
 
 def test_structure_panel_every_slider():

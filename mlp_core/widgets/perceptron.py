@@ -132,17 +132,11 @@ def perceptron_learning_panel(seed=0):
 
     def draw(dataset, k):
         X, y, states, mistakes = runs[dataset]
-        shown = min(k, len(states) - 1)
-        w, b, epoch, sample = states[shown]
+        w, b, epoch, sample = states[k]  # the slider's range is the recorded updates
         fig, wrong = perceptron_learning_figure(X, y, w, b, mistakes, epoch=epoch or None,
                                                 highlight=sample)
         settled = mistakes[-1] == 0
-        if shown < k and settled:
-            head = f"converged after {shown} updates: no update left to apply. "
-        elif shown < k:
-            head = f"only the first {shown} updates were recorded. "
-        else:
-            head = f"after {shown} updates (epoch {epoch}): "
+        head = f"after {k} updates (epoch {epoch}): "
         verdict = ("an epoch without mistakes: converged" if settled
                    else f"still making mistakes after {len(mistakes)} epochs: never settles")
         text = (f"{head}w = ({w[0]:.2f}, {w[1]:.2f}), b = {b:.2f}, "
@@ -152,7 +146,14 @@ def perceptron_learning_panel(seed=0):
 
     controls = {
         "dataset": dropdown("data set", list(runs)),
-        "k": int_slider("updates applied", 0, 0, MAX_UPDATES),
+        "k": int_slider("updates applied", 0, 0, len(runs["separable"][2]) - 1),
     }
+
+    def fit_slider_to_run(change):
+        # Every slider position is one recorded update: a converged run has fewer of them.
+        # (Registered before the Panel's own observer, so the range is right when it redraws.)
+        controls["k"].max = len(runs[change["new"]][2]) - 1
+
+    controls["dataset"].observe(fit_slider_to_run, names="value")
     return Panel(controls, draw, css_class="perceptron-learning-panel",
                  title="Perceptron learning rule, one update at a time")
