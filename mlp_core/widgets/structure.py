@@ -54,16 +54,18 @@ def structure_panel():
         rows = parameter_table(sizes)
         total = sum(row[-1] for row in rows)
         n_params = MLP(sizes, seed=0).n_parameters  # the package's own count
+        td = '<td style="padding: 0 1.2em 0 0">'  # without padding the columns run together
         cells = "".join(
-            f"<tr><td>W<sup>({l})</sup>: {_layer_name(l - 1, len(sizes))} → "
-            f"{_layer_name(l, len(sizes))}</td><td>{w[0]} × {w[1]}</td>"
-            f"<td>b<sup>({l})</sup>: {b[0]}</td><td>{count}</td></tr>"
+            f"<tr>{td}W<sup>({l})</sup>: {_layer_name(l - 1, len(sizes))} → "
+            f"{_layer_name(l, len(sizes))}</td>{td}{w[0]} × {w[1]}</td>"
+            f"{td}b<sup>({l})</sup>: {b[0]}</td>{td}{count}</td></tr>"
             for l, w, b, count in rows
         )
         kind = ("L = 0: no hidden layer, ŷ = W<sup>(1)</sup>x + b<sup>(1)</sup> is a linear "
                 "model (a perceptron without its step). " if depth == 0 else "")
         text = (f"{kind}layer_sizes = {sizes}<br>"
-                "<table><tr><th>weights</th><th>shape N<sub>l</sub> × N<sub>l−1</sub></th>"
+                '<table style="text-align: left"><tr><th>weights</th>'
+                "<th>shape N<sub>l</sub> × N<sub>l−1</sub></th>"
                 f"<th>bias</th><th>parameters</th></tr>{cells}</table>"
                 f"total: <b>{total}</b> parameters; MLP({sizes}).n_parameters = {n_params}"
                 f" ({'agrees' if total == n_params else 'DIFFERS'})")
