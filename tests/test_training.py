@@ -362,3 +362,40 @@ def test_restore_best_false_without_early_stop_keeps_the_last_weights():
     fit(net, X, y, loss="mse", lr=0.05, epochs=3, validation=(X, y), patience=100,
         seed=0, restore_best=False, callback=recording_callback(net, params), progress=False)
     assert_array_equal(net.weights[0], params[3][0])
+
+
+# --- progress bar ------------------------------------------------------------------------
+
+def _toy_regression():
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((40, 2))
+    return X, X @ np.array([1.0, -2.0])
+
+
+def test_progress_true_shows_a_bar_with_the_losses(capsys):
+    X, y = _toy_regression()
+    fit(MLP([2, 4, 1], seed=0), X, y, loss="mse", lr=0.05, epochs=3, progress=True)
+    err = capsys.readouterr().err  # tqdm writes to stderr in a terminal
+    assert "3/3" in err and "train=" in err
+
+
+def test_progress_auto_stays_silent_for_a_quick_run(capsys):
+    X, y = _toy_regression()
+    fit(MLP([2, 4, 1], seed=0), X, y, loss="mse", lr=0.05, epochs=3, progress="auto")
+    assert capsys.readouterr().err == ""
+
+
+def test_progress_auto_shows_a_bar_when_the_run_is_predicted_to_be_long(capsys, monkeypatch):
+    import mlp_core.training
+
+    # any run is "long" if the threshold is 0 s: the bar must appear after the first epoch
+    monkeypatch.setattr(mlp_core.training, "PROGRESS_AFTER_SECONDS", 0.0)
+    X, y = _toy_regression()
+    fit(MLP([2, 4, 1], seed=0), X, y, loss="mse", lr=0.05, epochs=4, progress="auto")
+    assert "4/4" in capsys.readouterr().err
+
+
+def test_progress_rejects_other_values():
+    X, y = _toy_regression()
+    with pytest.raises(ValueError, match=r"progress must be True, False or 'auto', got 'yes'"):
+        fit(MLP([2, 4, 1], seed=0), X, y, loss="mse", lr=0.05, epochs=1, progress="yes")
