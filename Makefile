@@ -22,8 +22,11 @@ $(VENV)/.test-installed: requirements.txt requirements-test.txt pyproject.toml |
 	$(BIN)/python -m pip install --quiet -r requirements-test.txt
 	touch $(VENV)/.lab-installed $@
 
+# JupyterLab refuses to run as root (containers, some cloud machines) unless told it may.
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
+
 lab: $(VENV)/.lab-installed
-	$(BIN)/jupyter lab notebooks/Neural_Networks.ipynb
+	$(BIN)/jupyter lab $(ALLOW_ROOT) notebooks/Neural_Networks.ipynb
 
 test: lint unit nbval browser
 
