@@ -25,8 +25,10 @@ def test_session_that_ends_badly(page, lab_server):
     if scenario == "fail":
         pytest.fail("deliberate failure")
     elif scenario == "interrupt":
-        # time.sleep, not page.wait_for_timeout: Playwright's event loop sometimes swallowed
-        # the KeyboardInterrupt (seen once in a clean-clone run), which made this test flaky.
+        # A process started in the background by a non-interactive shell inherits SIGINT as
+        # *ignored*, and Python then installs no KeyboardInterrupt handler: Ctrl-C would do
+        # nothing. Install Python's own handler, as an interactive terminal session has it.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         threading.Timer(1.0, os.kill, (os.getpid(), signal.SIGINT)).start()
         time.sleep(30)
     elif scenario == "kill":
