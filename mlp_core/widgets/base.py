@@ -20,8 +20,10 @@ import ipywidgets as widgets
 from threadpoolctl import threadpool_limits
 
 from ..plotting.style import figure_to_png
+from ..training import TrainingDivergedError, fit
 
-__all__ = ["Panel", "dropdown", "float_slider", "int_slider", "log_slider", "one_blas_thread"]
+__all__ = ["Panel", "dropdown", "fit_without_raising", "float_slider", "int_slider", "log_slider",
+           "one_blas_thread"]
 
 _STYLE = {"description_width": "initial"}
 _SLIDER_LAYOUT = {"width": "320px"}
@@ -35,6 +37,22 @@ def one_blas_thread():
     times slower. threadpoolctl does this portably for OpenBLAS, MKL and Accelerate.
     """
     return threadpool_limits(1, user_api="blas")
+
+
+def fit_without_raising(net, X, y, **fit_kwargs):
+    """``fit`` for a panel, which must draw something for every slider position.
+
+    Returns
+    -------
+    history : History
+        The epochs trained (those before the divergence, if the run diverged).
+    error : TrainingDivergedError or None
+        Set if the loss became NaN or infinite; ``net`` then keeps its last finite weights.
+    """
+    try:
+        return fit(net, X, y, **fit_kwargs), None
+    except TrainingDivergedError as error:
+        return error.history, error
 
 
 def float_slider(description, value, min, max, step, readout_format=".2f"):

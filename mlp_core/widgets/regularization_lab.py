@@ -24,8 +24,8 @@ from ..plotting.boundaries import boundary_figure
 from ..preprocessing import train_val_test_split
 from ..regularization import l2_penalty
 from ..toy_data import TOY_DATASETS, make_toy
-from ..training import History, TrainingDivergedError, fit
-from .base import Panel, dropdown, float_slider, int_slider, log_slider
+from ..training import History, TrainingDivergedError
+from .base import Panel, dropdown, fit_without_raising, float_slider, int_slider, log_slider
 
 __all__ = ["LabRun", "RegularizationLab", "lab_data", "regularization_lab",
            "train_lab_net"]
@@ -107,13 +107,9 @@ def train_lab_net(*, dataset="circles", noise=0.35, hidden_layers=2, width=32,
     X_train, X_val, y_train, y_val = lab_data(dataset, noise, seed)
     net = MLP([2, *[width] * hidden_layers, 1], activation=activation, seed=seed,
               dtype=np.float32)
-    try:
-        history = fit(net, X_train, y_train, loss=LOSS, lr=lr, epochs=epochs, lam=lam,
-                      dropout=dropout, momentum=MOMENTUM, validation=(X_val, y_val),
-                      seed=seed, progress=False)
-        diverged = None
-    except TrainingDivergedError as error:  # net keeps the last finite weights
-        history, diverged = error.history, error
+    history, diverged = fit_without_raising(
+        net, X_train, y_train, loss=LOSS, lr=lr, epochs=epochs, lam=lam, dropout=dropout,
+        momentum=MOMENTUM, validation=(X_val, y_val), seed=seed, progress=False)
     return LabRun(net, history, X_train, y_train, X_val, y_val, diverged)
 
 

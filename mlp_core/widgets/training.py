@@ -19,8 +19,8 @@ from ..network import MLP
 from ..plotting.training_run import training_figure
 from ..preprocessing import train_test_split
 from ..toy_data import TOY_DATASETS, make_toy
-from ..training import History, TrainingDivergedError, fit
-from .base import Panel, dropdown, int_slider, log_slider
+from ..training import History, TrainingDivergedError
+from .base import Panel, dropdown, fit_without_raising, int_slider, log_slider
 
 __all__ = ["TrainingRun", "train_toy", "training_panel"]
 
@@ -76,13 +76,10 @@ def train_toy(dataset, lr, batch_size, epochs, *, loss="mse", hidden=(16, 16), s
                                                       stratify=True)
     net = MLP([2, *hidden, 1], activation="relu", seed=seed)
     start = time.perf_counter()
-    try:
-        history = fit(net, X_train, y_train, loss=loss, lr=lr, epochs=epochs,
-                      batch_size=min(batch_size, len(X_train)), validation=(X_val, y_val),
-                      seed=seed, progress=False)
-        error = None
-    except TrainingDivergedError as exc:
-        history, error = exc.history, exc
+    history, error = fit_without_raising(
+        net, X_train, y_train, loss=loss, lr=lr, epochs=epochs,
+        batch_size=min(batch_size, len(X_train)), validation=(X_val, y_val), seed=seed,
+        progress=False)
     seconds = time.perf_counter() - start
     return TrainingRun(net, history, error, X_train, y_train, X_val, y_val, seconds)
 
