@@ -13,15 +13,14 @@ variable ``NNDATA_DIR``, else in :data:`DATA_DIR`. Each file has a datasheet in 
 
 from __future__ import annotations
 
-import csv
-import gzip
-import math
 import os
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from .csv_rows import columns_of, parse_number, read_rows
 
 # The default folder. Loaders read the environment variable NNDATA_DIR at each call, so
 # setting it (even after import) redirects them without touching this constant.
@@ -111,59 +110,6 @@ def _resolve(path, filename: str, loader: str, what: str) -> Path:
     return path
 
 
-def _read_rows(path: Path, header: bool):
-    """Read a CSV (gzip if the name ends in .gz); return (header, [(line_no, fields), ...]).
-
-    ``header`` is None, or ``(line_no, column_names)`` when ``header`` is True.
-
-    Blank lines are skipped. Every row must have as many fields as the first line.
-    """
-    opener = gzip.open if path.suffix == ".gz" else open
-    try:
-        with opener(path, "rt", encoding="utf-8", newline="") as f:
-            reader = csv.reader(f)
-            rows = [(reader.line_num, fields) for fields in reader if fields]
-    except (UnicodeDecodeError, gzip.BadGzipFile, EOFError, csv.Error) as exc:
-        raise ValueError(f"{path}: cannot be read as CSV text ({exc})") from exc
-    if not rows:
-        raise ValueError(f"{path}, line 1: file is empty, expected a CSV data set")
-    width = len(rows[0][1])
-    for line, fields in rows:
-        if len(fields) != width:
-            raise ValueError(
-                f"{path}, line {line}: expected {width} comma-separated fields, "
-                f"got {len(fields)}: {','.join(fields)!r}"
-            )
-    if not header:
-        return None, rows
-    line, names = rows[0]
-    if len(rows) == 1:
-        raise ValueError(f"{path}, line {line + 1}: no data rows after the header line {line}")
-    return (line, [name.strip() for name in names]), rows[1:]
-
-
-def _columns(path: Path, header, wanted) -> list[int]:
-    """Return the positions of the ``wanted`` columns in ``header``, or raise ValueError."""
-    line, names = header
-    missing = [name for name in wanted if name not in names]
-    if missing:
-        raise ValueError(f"{path}, line {line}: header lacks column(s) {missing}; got {names}")
-    return [names.index(name) for name in wanted]
-
-
-def _number(path: Path, line: int, column: str, text: str) -> float:
-    """Parse one numeric field, or raise ValueError naming file, line, column and value."""
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not math.isfinite(value):
-        raise ValueError(
-            f"{path}, line {line}: column {column!r} needs a finite number, got {text!r}"
-        )
-    return value
-
-
 CONCRETE_FEATURES = (
     "cement", "blast_furnace_slag", "fly_ash", "water", "superplasticizer",
     "coarse_aggregate", "fine_aggregate", "age",
@@ -185,11 +131,11 @@ def load_concrete(path=None) -> Dataset:
         ``y`` of shape (1030,): compressive strength in MPa.
     """
     path = _resolve(path, "concrete.csv", "load_concrete", "the concrete strength data set")
-    header, rows = _read_rows(path, header=True)
+    header, rows = read_rows(path, header=True)
     names = CONCRETE_FEATURES + ("compressive_strength",)
-    cols = _columns(path, header, names)
+    cols = columns_of(path, header, names)
     table = np.array(
-        [[_number(path, line, n, f[c]) for n, c in zip(names, cols)] for line, f in rows]
+        [[parse_number(path, line, n, f[c]) for n, c in zip(names, cols)] for line, f in rows]
     )
     seen = Counter(tuple(f) for _, f in rows)
     repeats = sum(count - 1 for count in seen.values())
@@ -231,8 +177,8 @@ def load_penguins(path=None, missing: str = "drop") -> Dataset:
     if missing not in MISSING_CHOICES:
         raise ValueError(f"missing must be one of {MISSING_CHOICES}, got {missing!r}")
     path = _resolve(path, "penguins.csv", "load_penguins", "the Palmer penguins data set")
-    header, rows = _read_rows(path, header=True)
-    species_col, *cols = _columns(path, header, ("species",) + PENGUIN_FEATURES)
+    header, rows = read_rows(path, header=True)
+    species_col, *cols = columns_of(path, header, ("species",) + PENGUIN_FEATURES)
     features, labels, dropped = [], [], []
     for line, fields in rows:
         label = fields[species_col].strip()
@@ -252,7 +198,7 @@ def load_penguins(path=None, missing: str = "drop") -> Dataset:
         if gaps:
             dropped.append(line)
             continue
-        features.append([_number(path, line, n, v) for n, v in zip(PENGUIN_FEATURES, values)])
+        features.append([parse_number(path, line, n, v) for n, v in zip(PENGUIN_FEATURES, values)])
         labels.append(PENGUIN_SPECIES.index(label))
     notes = [f"read {len(rows)} rows from {path.name}"]
     if dropped:
@@ -289,7 +235,7 @@ def load_digits(path=None) -> Dataset:
         columns ``pixel_r_c``; ``y`` of shape (1797,): the digit, int64 0..9.
     """
     path = _resolve(path, "digits.csv.gz", "load_digits", "the 8x8 digits data set")
-    _, rows = _read_rows(path, header=False)
+    _, rows = read_rows(path, header=False)
     if len(rows[0][1]) != 65:
         raise ValueError(
             f"{path}, line {rows[0][0]}: expected 65 fields (64 pixels and the digit), "
@@ -298,7 +244,7 @@ def load_digits(path=None) -> Dataset:
     names = tuple(f"pixel_{r}_{c}" for r in range(8) for c in range(8))
     columns = names + ("digit",)
     table = np.array(
-        [[_number(path, line, n, t) for n, t in zip(columns, f)] for line, f in rows]
+        [[parse_number(path, line, n, t) for n, t in zip(columns, f)] for line, f in rows]
     )
     high = np.array([16] * 64 + [9])  # pixels count ink in a 4x4 block; the label is a digit
     bad = (table != np.round(table)) | (table < 0) | (table > high)
