@@ -10,7 +10,7 @@ import numpy as np
 from matplotlib.colors import Normalize
 from matplotlib.ticker import MaxNLocator
 
-from .style import DIVERGING_CMAP, new_figure, styled
+from .style import DIVERGING_CMAP, layer_sup, new_figure, styled
 
 __all__ = ["backprop_figure", "plot_signed_matrix"]
 
@@ -83,15 +83,16 @@ def backprop_figure(delta, grad_W, grad_b, l):
                                              gridspec_kw={"width_ratios": [4, 4, 1]})
     fig.set_layout_engine(None)  # a fixed layout renders much faster than constrained
     fig.subplots_adjust(left=0.06, right=0.9, bottom=0.14, top=0.9, wspace=0.5)
-    plot_signed_matrix(ax_delta, delta, title=f"δ^({l})  ({delta.shape[0]}×{delta.shape[1]})",
+    n, units = delta.shape
+    plot_signed_matrix(ax_delta, delta, title=f"δ{layer_sup(l)}  ({n}×{units})",
                        xlabel=f"unit of layer {l}", ylabel="sample",
                        colorbar_label="error term δ")
     scale = _symmetric_limit(grad_W, grad_b)  # one colour scale for both gradients
     plot_signed_matrix(ax_W, grad_W,
-                       title=f"∂J/∂W^({l})  ({grad_W.shape[0]}×{grad_W.shape[1]})",
+                       title=f"∂J/∂W{layer_sup(l)}  ({grad_W.shape[0]}×{grad_W.shape[1]})",
                        xlabel=f"unit of layer {l - 1}" + (" = input x" if l == 1 else ""),
                        ylabel=f"unit of layer {l}", vmax=scale)
-    plot_signed_matrix(ax_b, grad_b[:, None], title=f"∂J/∂b^({l})", vmax=scale,
+    plot_signed_matrix(ax_b, grad_b[:, None], title=f"∂J/∂b{layer_sup(l)}", vmax=scale,
                        colorbar_label="gradient")
     ax_b.set_xticks([])
     return fig

@@ -15,7 +15,7 @@ from matplotlib.collections import LineCollection
 from matplotlib.colors import Normalize, to_rgba
 from matplotlib.figure import Figure
 
-from .style import DIVERGING_CMAP, new_figure, styled
+from .style import DIVERGING_CMAP, layer_sup, new_figure, styled
 
 __all__ = ["draw_network", "network_figure"]
 
@@ -58,7 +58,6 @@ def _check_dropped(dropped, layer_sizes):
 
 
 _SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
-_SUP = str.maketrans("0123456789()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾")
 
 
 def _sub(n):
@@ -66,17 +65,12 @@ def _sub(n):
     return str(n).translate(_SUB)
 
 
-def _sup(l):
-    """The layer superscript "(l)" as Unicode text."""
-    return f"({l})".translate(_SUP)
-
-
 def _layer_title(l, n_layers, size):
     if l == 0:
         return f"input x\n$N_I$ = {size}"
     if l == n_layers - 1:
         return f"output ŷ\n$N_O$ = {size}"
-    return f"hidden h{_sup(l)}\nN{_sub(l)} = {size}"
+    return f"hidden h{layer_sup(l)}\nN{_sub(l)} = {size}"
 
 
 def _draw_weights(ax, shown, ys, masks):
@@ -182,7 +176,7 @@ def draw_network(ax, layer_sizes, *, dropped=None, show_labels=True, max_units=1
     if show_labels:
         for l in range(1, len(sizes)):
             ax.text(l - 0.5, -n_slots / 2 - 0.15,
-                    f"W{_sup(l)}: {sizes[l]}×{sizes[l - 1]}",
+                    f"W{layer_sup(l)}: {sizes[l]}×{sizes[l - 1]}",
                     ha="center", va="top", fontsize=9, in_layout=False)
     ax.set_xlim(-0.45, len(sizes) - 0.55)
     ax.set_ylim(-n_slots / 2 - (0.9 if show_labels else 0.1),

@@ -20,6 +20,7 @@ __all__ = [
     "MARKERS",
     "STYLE",
     "figure_to_png",
+    "layer_sup",
     "new_figure",
     "styled",
 ]
@@ -32,6 +33,17 @@ CMAP = "cividis"
 DIVERGING_CMAP = "PuOr"
 #: Class markers, so classes differ by shape as well as colour.
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*", "<", ">")
+
+
+_SUPERSCRIPTS = str.maketrans("0123456789()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾")
+
+
+def layer_sup(l):
+    """The layer superscript "(l)" as Unicode text, e.g. "⁽³⁾" for 3.
+
+    Plain text draws much faster than mathtext, which matters for widget redraws.
+    """
+    return f"({l})".translate(_SUPERSCRIPTS)
 
 
 def styled(func):
