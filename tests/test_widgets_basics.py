@@ -7,6 +7,7 @@ without error and change the figure (the PNG bytes shown by the panel).
 import numpy as np
 import pytest
 from matplotlib.collections import LineCollection
+from panel_checks import exercise
 
 from mlp_core import ACTIVATIONS, MLP, Perceptron
 from mlp_core.data import make_xor
@@ -22,17 +23,6 @@ from mlp_core.widgets import (
 from mlp_core.widgets.activations import derivative_products
 from mlp_core.widgets.perceptron import learning_run, separable_data
 from mlp_core.widgets.structure import parameter_table
-
-
-def exercise(panel, name, values):
-    """Set control ``name`` to each value in turn; every step must change the figure."""
-    for value in values:
-        before = hash(panel.image.value)
-        redraws = panel.redraws
-        panel.controls[name].value = value
-        assert panel.redraws == redraws + 1, (name, value)
-        assert hash(panel.image.value) != before, f"{name}={value!r} did not change the figure"
-        assert panel.summary.value
 
 
 def extremes(panel, name, between):

@@ -15,6 +15,7 @@ import pytest
 matplotlib.use("Agg")
 
 from matplotlib.contour import ContourSet  # noqa: E402
+from panel_checks import dropdown_values, sweep  # noqa: E402
 
 from mlp_core import MLP, EarlyStopping, l2_penalty  # noqa: E402
 from mlp_core.data import TOY_DATASETS  # noqa: E402
@@ -30,38 +31,6 @@ from mlp_core.widgets.regularization_lab import lab_data, train_lab_net  # noqa:
 
 LAB_DESCRIPTIONS = ["λ (L2)", "dropout", "hidden layers", "width", "learning rate", "epochs",
                     "activation", "data set", "noise"]
-
-
-def _options(dropdown):
-    """The values of a Dropdown whose options are plain values or (label, value) pairs."""
-    return [o[1] if isinstance(o, tuple) else o for o in dropdown.options]
-
-
-def _values(control):
-    """Extremes and a few values between for a slider; every option for a dropdown."""
-    if isinstance(control, widgets.Dropdown):
-        return _options(control)[::-1]
-    lo, hi = control.min, control.max
-    if isinstance(control, widgets.FloatLogSlider):
-        exps = np.linspace(lo, hi, 4)
-        return [float(control.base ** e) for e in (hi, lo, *exps[1:3])]
-    if isinstance(control, widgets.IntSlider):
-        return [hi, lo, lo + (hi - lo) // 3, lo + 2 * (hi - lo) // 3]
-    return [hi, lo, lo + (hi - lo) / 3, lo + 2 * (hi - lo) / 3]
-
-
-def _sweep(panel, name):
-    control = panel.controls[name]
-    default = control.value
-    for value in _values(control):
-        if value == control.value or (not isinstance(value, str)
-                                      and np.isclose(value, control.value)):
-            continue
-        before = hash(panel.image.value)
-        control.value = value
-        assert hash(panel.image.value) != before, f"{name} = {value!r} did not change the figure"
-        assert panel.summary.value
-    control.value = default
 
 
 @pytest.fixture(scope="module")
@@ -80,15 +49,15 @@ def test_lab_controls_are_exactly_as_specified(lab):
     assert lab.controls["λ (L2)"].min == 0.0
     assert (lab.controls["dropout"].min, lab.controls["dropout"].max) == (0.0, 0.8)
     assert (lab.controls["hidden layers"].min, lab.controls["hidden layers"].max) == (1, 4)
-    assert _options(lab.controls["activation"]) == ["relu", "sigmoid", "tanh"]
+    assert dropdown_values(lab.controls["activation"]) == ["relu", "sigmoid", "tanh"]
     assert [label for label, _ in lab.controls["data set"].options] == [
         "moons", "circles", "XOR", "spirals"]
-    assert _options(lab.controls["data set"]) == list(TOY_DATASETS)
+    assert dropdown_values(lab.controls["data set"]) == list(TOY_DATASETS)
 
 
 @pytest.mark.parametrize("name", LAB_DESCRIPTIONS)
 def test_lab_every_control_redraws(lab, name):
-    _sweep(lab, name)
+    sweep(lab, name)
     assert lab.last_seconds > 0
 
 
@@ -156,7 +125,7 @@ def test_lab_harsh_combinations_do_not_raise():
 def test_early_stopping_panel_every_control_redraws(name):
     panel = early_stopping_panel()
     assert "early-stopping-panel" in panel.widget._dom_classes
-    _sweep(panel, name)
+    sweep(panel, name)
 
 
 def test_early_stopping_restores_the_best_weights():
@@ -181,7 +150,7 @@ def test_early_stopping_counts_improvements_not_errors():
 def test_dropout_panel_every_control_redraws(name):
     panel = dropout_panel()
     assert "dropout-panel" in panel.widget._dom_classes
-    _sweep(panel, name)
+    sweep(panel, name)
 
 
 @pytest.mark.parametrize("p", [0.0, 0.25, 0.5, 0.8])

@@ -2,39 +2,12 @@
 
 import numpy as np
 import pytest
+from panel_checks import sweep
 
 from mlp_core.plotting import new_figure, plot_loss_curves
 from mlp_core.widgets import backprop_panel, training_panel
 from mlp_core.widgets.backprop import backprop_state
 from mlp_core.widgets.training import train_toy
-
-
-def _values(control):
-    """First, last and a few values between, for a slider or a dropdown."""
-    if hasattr(control, "options"):
-        return list(control.options)
-    if hasattr(control, "base"):  # FloatLogSlider: min/max are exponents
-        exps = np.linspace(control.min, control.max, 4)
-        return [float(control.base ** e) for e in exps]
-    lo, hi = control.min, control.max
-    between = np.linspace(lo, hi, 4)[1:-1]
-    if isinstance(lo, int):
-        between = [int(round(v)) for v in between]
-    return [lo, *between, hi]
-
-
-def _sweep(panel, name):
-    control = panel.controls[name]
-    default = control.value
-    for value in [*_values(control), default]:
-        if value == control.value:
-            continue
-        before = hash(panel.image.value)
-        redraws = panel.redraws
-        control.value = value
-        assert panel.redraws == redraws + 1, (name, value)
-        assert hash(panel.image.value) != before, (name, value)
-        assert panel.summary.value
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +22,7 @@ def tr_panel():
 
 @pytest.mark.parametrize("name", ["l", "loss", "lam", "activation"])
 def test_backprop_panel_controls(bp_panel, name):
-    _sweep(bp_panel, name)
+    sweep(bp_panel, name)
 
 
 def test_backprop_panel_css_and_summary(bp_panel):
@@ -74,7 +47,7 @@ def test_backprop_state_shapes_and_lambda(loss):
 
 @pytest.mark.parametrize("name", ["lr", "batch_size", "epochs", "dataset", "loss"])
 def test_training_panel_controls(tr_panel, name):
-    _sweep(tr_panel, name)
+    sweep(tr_panel, name)
 
 
 def test_training_panel_css(tr_panel):
