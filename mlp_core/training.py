@@ -25,6 +25,7 @@ from ._checks import (
 )
 from .losses import get_loss
 from .regularization import EarlyStopping, l2_penalty
+from .threads import blas_threads_for
 
 __all__ = ["History", "TrainingDivergedError", "fit"]
 
@@ -242,7 +243,9 @@ def fit(net, X, y, *, loss, lr, epochs, batch_size=None, lam=0.0, dropout=0.0,
     best_parameters = None
     try:
         # Overflow is expected when a run diverges; we detect it below, after each epoch.
-        with np.errstate(over="ignore", invalid="ignore"):
+        # Small products run on one BLAS thread (see mlp_core.threads).
+        with np.errstate(over="ignore", invalid="ignore"), \
+                blas_threads_for(batch_size, net.layer_sizes):
             for epoch in range(1, epochs + 1):
                 last_good = net.get_parameters()
                 order = rng.permutation(n)

@@ -17,9 +17,9 @@ import html
 import time
 
 import ipywidgets as widgets
-from threadpoolctl import threadpool_limits
 
 from ..plotting.style import figure_to_png
+from ..threads import one_blas_thread
 from ..training import TrainingDivergedError, fit
 
 __all__ = ["Panel", "dropdown", "fit_without_raising", "float_slider", "int_slider", "log_slider",
@@ -27,16 +27,6 @@ __all__ = ["Panel", "dropdown", "fit_without_raising", "float_slider", "int_slid
 
 _STYLE = {"description_width": "initial"}
 _SLIDER_LAYOUT = {"width": "320px"}
-
-
-def one_blas_thread():
-    """A context that keeps BLAS (numpy's matrix products) on one thread.
-
-    A panel's matrices are small (tens to a few hundred rows): splitting each product over
-    threads costs more than it saves, and on a busy 2-core laptop it made some redraws 20
-    times slower. threadpoolctl does this portably for OpenBLAS, MKL and Accelerate.
-    """
-    return threadpool_limits(1, user_api="blas")
 
 
 def fit_without_raising(net, X, y, **fit_kwargs):

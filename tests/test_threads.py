@@ -1,0 +1,67 @@
+"""BLAS threads during training (``mlp_core.threads``): one thread for small products only."""
+
+import numpy as np
+import pytest
+from threadpoolctl import threadpool_info, threadpool_limits
+
+from mlp_core import MLP, fit
+from mlp_core.threads import SMALL_PRODUCT, blas_threads_for, largest_product
+
+
+def blas_threads():
+    """Threads of every BLAS library loaded in this process, as threadpoolctl reports them."""
+    return [info["num_threads"] for info in threadpool_info() if info["user_api"] == "blas"]
+
+
+@pytest.fixture
+def two_blas_threads():
+    """Run the test with BLAS allowed two threads, whatever the environment set."""
+    if not blas_threads():
+        pytest.skip("threadpoolctl finds no BLAS library to control")
+    with threadpool_limits(2, user_api="blas"):
+        yield
+
+
+def test_largest_product_is_batch_times_the_biggest_weight_matrix():
+    # products of a step: 32·(64·128), 32·(128·128), 32·(128·10) multiply-adds
+    assert largest_product(32, [64, 128, 128, 10]) == 32 * 128 * 128
+    assert largest_product(5, [3, 1]) == 15
+
+
+def test_small_threshold_is_four_million_multiply_adds():
+    assert SMALL_PRODUCT == 4 * 1024 * 1024
+
+
+def test_one_thread_below_the_threshold_and_untouched_at_it(two_blas_threads):
+    # 1024 · 64 · 64 = 2**22 exactly: not small; one row less is small.
+    with blas_threads_for(1023, [64, 64, 2]):
+        assert set(blas_threads()) == {1}
+    with blas_threads_for(1024, [64, 64, 2]):
+        assert set(blas_threads()) == {2}
+    assert set(blas_threads()) == {2}  # restored on exit
+
+
+def fit_recording_threads(batch_size, layer_sizes, n):
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((n, layer_sizes[0]))
+    y = rng.integers(0, layer_sizes[-1], n)
+    seen = []
+    fit(MLP(layer_sizes, seed=0), X, y, loss="cross_entropy", lr=0.01, epochs=2,
+        batch_size=batch_size, seed=0, callback=lambda epoch, history: seen.extend(blas_threads()))
+    return set(seen)
+
+
+def test_fit_trains_small_batches_on_one_blas_thread_and_restores_it(two_blas_threads):
+    assert fit_recording_threads(32, [8, 16, 3], n=64) == {1}
+    assert set(blas_threads()) == {2}
+
+
+def test_fit_leaves_blas_alone_for_large_products(two_blas_threads):
+    assert fit_recording_threads(1024, [64, 64, 2], n=1024) == {2}
+
+
+def test_fit_restores_blas_threads_when_training_diverges(two_blas_threads):
+    X = np.linspace(-1, 1, 20)[:, None] * 1e3
+    with pytest.raises(FloatingPointError):
+        fit(MLP([1, 4, 1], seed=0), X, X[:, 0], loss="mse", lr=10.0, epochs=5, seed=0)
+    assert set(blas_threads()) == {2}
