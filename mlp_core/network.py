@@ -229,11 +229,9 @@ class MLP:
         sigma = self.activation.function
         z_list, h_list, mask_list = [], [X], []
         h = X
-        for l, (W, b) in enumerate(zip(self.weights, self.biases), start=1):
+        hidden_layers = zip(self.weights[:-1], self.biases[:-1])
+        for l, (W, b) in enumerate(hidden_layers, start=1):
             z = h @ W.T + b  # Eq. (11), rows are samples
-            z_list.append(z)
-            if l == len(self.weights):
-                break  # Eq. (13): ŷ = z^(L+1), no activation on the output layer
             h = sigma(z)  # Eq. (12)
             if masks is not None:
                 mask = masks[l - 1]
@@ -243,8 +241,11 @@ class MLP:
                 mask = None
             if mask is not None:
                 h = h * mask  # §4.6.2: dropped units output 0, kept ones are scaled
-            mask_list.append(mask)
+            z_list.append(z)
             h_list.append(h)
+            mask_list.append(mask)
+        W, b = self.weights[-1], self.biases[-1]
+        z_list.append(h @ W.T + b)  # Eq. (13): ŷ = z^(L+1), the output layer is linear
         return ForwardCache(z=z_list, h=h_list, masks=mask_list)
 
     def predict(self, X):
@@ -339,6 +340,7 @@ class MLP:
     def _backward(self, cache, y, loss_fn, lam):
         """Backpropagation on checked targets (the training loop calls this directly)."""
         n = cache.h[0].shape[0]
+        inv_n = 1.0 / n  # averages over the batch (multiplying is cheaper than dividing)
         sigma_prime = self.activation.derivative
         L1 = len(self.weights)  # L + 1
         grad_W, grad_b, deltas = [None] * L1, [None] * L1, [None] * L1
@@ -346,10 +348,11 @@ class MLP:
         for i in range(L1 - 1, -1, -1):  # i = l - 1, from l = L+1 down to 1
             deltas[i] = delta
             # Eqs. (23)-(24): ∂J/∂W^(l) = δ^(l)ᵀ h^(l-1) / n + λ W^(l)   (h^(0) = x)
-            grad_W[i] = delta.T @ cache.h[i] / n
+            grad_W[i] = delta.T @ cache.h[i]
+            grad_W[i] *= inv_n  # in place: no second array the size of W^(l)
             if lam:
                 grad_W[i] += lam * self.weights[i]
-            grad_b[i] = delta.sum(axis=0) / n  # Eq. (25), averaged over the batch
+            grad_b[i] = delta.sum(axis=0) * inv_n  # Eq. (25), averaged over the batch
             if i == 0:
                 break
             # Eq. (22): δ^(l) = δ^(l+1) W^(l+1) ⊙ σ'(z^(l)); with dropout, h = σ(z) ⊙ mask,
