@@ -36,6 +36,7 @@ LAM = 1e-4
 SEED = 0
 GOAL_SKLEARN = 0.40  # mlp_core seconds/epoch divided by sklearn's, at most
 GOAL_TORCH = 0.25  # mlp_core seconds/epoch divided by torch's, at most
+FLOOR = "numpy floor (reference)"  # benchmarks/numpy_floor.py: not a goal, a yardstick
 
 
 def load_data():
@@ -73,6 +74,18 @@ def run_mlp_core(data, seed):
     seconds = time.perf_counter() - start
     accuracy = float(np.mean(net.predict(X_test).argmax(axis=1) == y_test))
     return seconds / EPOCHS, accuracy
+
+
+def run_numpy_floor(data, seed):
+    from numpy_floor import predict_floor, train_floor
+
+    X_train, X_test, y_train, y_test = data
+    weights, biases, seconds = train_floor(
+        X_train, y_train, LAYER_SIZES, lr=LR, lam=LAM, batch_size=BATCH_SIZE, epochs=EPOCHS,
+        seed=seed,
+    )
+    accuracy = float(np.mean(predict_floor(weights, biases, X_test).argmax(axis=1) == y_test))
+    return seconds, accuracy
 
 
 def run_sklearn(data, seed):
@@ -174,7 +187,7 @@ def main(argv=None):
     print(f"numpy {np.__version__}, BLAS threads {threads}; median of {args.repeats} runs "
           "after one warm-up\n")
 
-    peers = {"mlp_core": run_mlp_core}
+    peers = {"mlp_core": run_mlp_core, FLOOR: run_numpy_floor}
     try:
         import sklearn
     except ImportError:
@@ -195,7 +208,7 @@ def main(argv=None):
         print(f"{name:<26}{median:>18.5f}{best:>10.5f}{accuracy:>22.3f}")
     print()
 
-    ours = rows["mlp_core"][0]
+    ours, floor = rows["mlp_core"][0], rows[FLOOR][0]
     failed = False
     for prefix, goal in (("sklearn", GOAL_SKLEARN), ("torch", GOAL_TORCH)):
         peer = next((name for name in rows if name.startswith(prefix)), None)
@@ -205,7 +218,9 @@ def main(argv=None):
         ok = ratio <= goal
         failed |= not ok
         print(f"mlp_core / {prefix:<8} = {ratio:5.2f}   goal <= {goal:.2f}   "
-              f"{'PASS' if ok else 'FAIL'}")
+              f"{'PASS' if ok else 'FAIL'}   (numpy floor / {prefix}: "
+              f"{floor / rows[peer][0]:.2f})")
+    print(f"mlp_core / numpy floor = {ours / floor:.2f}")
     return 1 if (failed and args.check) else 0
 
 
