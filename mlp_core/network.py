@@ -340,7 +340,6 @@ class MLP:
     def _backward(self, cache, y, loss_fn, lam):
         """Backpropagation on checked targets (the training loop calls this directly)."""
         n = cache.h[0].shape[0]
-        inv_n = 1.0 / n  # averages over the batch (multiplying is cheaper than dividing)
         sigma_prime = self.activation.derivative
         L1 = len(self.weights)  # L + 1
         grad_W, grad_b, deltas = [None] * L1, [None] * L1, [None] * L1
@@ -348,11 +347,10 @@ class MLP:
         for i in range(L1 - 1, -1, -1):  # i = l - 1, from l = L+1 down to 1
             deltas[i] = delta
             # Eqs. (23)-(24): ∂J/∂W^(l) = δ^(l)ᵀ h^(l-1) / n + λ W^(l)   (h^(0) = x)
-            grad_W[i] = delta.T @ cache.h[i]
-            grad_W[i] *= inv_n  # in place: no second array the size of W^(l)
+            grad_W[i] = delta.T @ cache.h[i] / n
             if lam:
                 grad_W[i] += lam * self.weights[i]
-            grad_b[i] = delta.sum(axis=0) * inv_n  # Eq. (25), averaged over the batch
+            grad_b[i] = delta.sum(axis=0) / n  # Eq. (25), averaged over the batch
             if i == 0:
                 break
             # Eq. (22): δ^(l) = δ^(l+1) W^(l+1) ⊙ σ'(z^(l)); with dropout, h = σ(z) ⊙ mask,
