@@ -211,6 +211,12 @@ def fit(net, X, y, *, loss, lr, epochs, batch_size=None, lam=0.0, dropout=0.0,
     ------
     TrainingDivergedError
         If the loss becomes NaN or infinite; ``net`` keeps its last finite weights.
+
+    Notes
+    -----
+    While a run's matrix products are small (batch_size · N_l · N_{l-1} below
+    ``mlp_core.threads.SMALL_PRODUCT`` for every layer), numpy's BLAS runs on one thread,
+    the callback included; the previous setting is back when ``fit`` returns or raises.
     """
     loss_fn = get_loss(loss)
     X = check_X(X, net.layer_sizes[0])
