@@ -11,7 +11,8 @@ from panel_checks import exercise
 
 from mlp_core import ACTIVATIONS, MLP, Perceptron
 from mlp_core.data import make_xor
-from mlp_core.plotting import draw_network, network_figure, new_figure
+from mlp_core.plotting import activation_figure, draw_network, network_figure, new_figure
+from mlp_core.plotting.activation_plots import vanishing_figure
 from mlp_core.widgets import (
     activation_panel,
     forward_panel,
@@ -100,6 +101,32 @@ def test_forward_panel_rejects_wrong_network():
         forward_panel(MLP([3, 2, 1], seed=0))
 
 
+def test_forward_panel_starts_at_the_given_lambda():
+    # notebook 04's network: ||W^(1)||² = 7.5, ||W^(2)||² = 1.41, so at λ = 0.1
+    # s = 0.1 / 2 · 8.91 = 0.4455 and, for x = (1, 2), y = 1: ŷ = 2.25, J = 0.78125 + s
+    net = MLP([2, 3, 1], activation="relu", seed=0)
+    net.weights[0][:] = [[1.0, -1.0], [0.5, 2.0], [-1.0, 0.5]]
+    net.biases[0][:] = [0.0, 0.5, -0.5]
+    net.weights[1][:] = [[1.0, 0.4, -0.5]]
+    net.biases[1][:] = [0.25]
+    panel = forward_panel(net, x=(1.0, 2.0), target=1.0, lam=0.1)
+    assert panel.controls["lam"].value == pytest.approx(0.1)
+    assert "ŷ = 2.2500" in panel.summary.value
+    assert "s = λ/2 Σ‖W‖² = 0.4455" in panel.summary.value
+    assert f"J = L + s = {0.78125 + 0.4455:.4f}" in panel.summary.value
+
+
+@pytest.mark.parametrize("bad", [-0.1, 1.5, float("nan")])
+def test_forward_panel_rejects_lambda_outside_the_slider(bad):
+    with pytest.raises(ValueError, match=r"lam must be in \[0.0, 1.0\]"):
+        forward_panel(lam=bad)
+
+
+def test_forward_panel_rejects_lambda_that_is_not_a_number():
+    with pytest.raises(TypeError, match="lam must be a real number"):
+        forward_panel(lam="0.1")
+
+
 # --- the numbers behind the panels ------------------------------------------------------
 
 def test_separable_data_converges_and_xor_does_not():
@@ -126,6 +153,36 @@ def test_derivative_products_bounds():
     sig = derivative_products("sigmoid", 1.0, d_max=10)
     assert np.all(sig <= 0.25 ** np.arange(1, 11))
     assert np.allclose(derivative_products("tanh", 0.0, d_max=5), 1.0)
+
+
+# --- the activation figures -------------------------------------------------------------
+
+def _vanishing_curves(spread):
+    d = np.arange(1, 21)
+    return {"max sigmoid": 0.25 ** d, "max tanh": np.ones(20),
+            "typical sigmoid": derivative_products("sigmoid", spread),
+            "typical tanh": derivative_products("tanh", spread)}
+
+
+@pytest.mark.parametrize("spread", [0.5, 2.0, 5.0])
+def test_vanishing_figure_keeps_every_curve_on_the_axis(spread):
+    curves = _vanishing_curves(spread)
+    ax = vanishing_figure(curves, depth=20).axes[0]
+    bottom, top = ax.get_ylim()
+    assert all(bottom < v.min() and v.max() < top for v in curves.values())
+    assert ax.get_legend() is None  # the legend sits below the axes, over no curve
+
+
+def test_each_activation_looks_the_same_in_both_figures():
+    fig_act = activation_figure("sigmoid")
+    looks = {line.get_label(): (line.get_color(), line.get_marker())
+             for line in fig_act.axes[0].get_lines() if line.get_label() in ACTIVATIONS}
+    fig_van = vanishing_figure(_vanishing_curves(1.0), depth=5)
+    for line in fig_van.axes[0].get_lines():
+        name = line.get_label().split()[-1]
+        if name in ACTIVATIONS:
+            assert (line.get_color(), line.get_marker()) == looks[name], line.get_label()
+            assert line.get_linestyle() == ("-" if line.get_label().startswith("max") else "--")
 
 
 # --- the network diagram ----------------------------------------------------------------

@@ -2,14 +2,15 @@
 
 ``forward_panel`` takes a network with two inputs and one output (by default a seeded
 2-3-1 ReLU network; the notebook passes the one whose weights it set by hand), one input
-x = (x1, x2) with target y, and shows the unit values x, h^(1), .., ŷ in the network
-diagram and the bars of L, s = λ/2 Σ‖W‖²_F and J = L + s.
+x = (x1, x2) with target y and a starting λ, and shows the unit values x, h^(1), .., ŷ in
+the network diagram and the bars of L, s = λ/2 Σ‖W‖²_F and J = L + s.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from .._checks import check_real
 from ..network import MLP
 from ..plotting.forward_plots import forward_figure
 from ..regularization import l2_penalty
@@ -18,7 +19,7 @@ from .base import Panel, float_slider
 __all__ = ["forward_panel"]
 
 
-def forward_panel(net=None, x=(1.0, -1.0), target=1.0):
+def forward_panel(net=None, x=(1.0, -1.0), target=1.0, lam=0.3):
     """Sliders for λ and the input (x1, x2); the forward values and L, s, J for one sample.
 
     Parameters
@@ -30,6 +31,8 @@ def forward_panel(net=None, x=(1.0, -1.0), target=1.0):
         Initial input (x1, x2), each in [-2, 2].
     target : float
         The ground truth y of the sample (loss 'mse': l = ½ (ŷ − y)²).
+    lam : float in [0, 1]
+        Initial λ of the L2 penalty s = λ/2 Σ‖W^(l)‖²_F (Eq. 15); the slider spans [0, 1].
 
     Returns
     -------
@@ -42,8 +45,9 @@ def forward_panel(net=None, x=(1.0, -1.0), target=1.0):
             "net must have 2 inputs and 1 output (layer_sizes [2, ..., 1]), "
             f"got layer_sizes {net.layer_sizes}"
         )
-    y = np.array([float(target)])
     lam_max = 1.0
+    lam = check_real(lam, "lam", low=0.0, high=lam_max)
+    y = np.array([float(target)])
 
     def draw(lam, x1, x2):
         X = np.array([[x1, x2]])
@@ -65,7 +69,7 @@ def forward_panel(net=None, x=(1.0, -1.0), target=1.0):
         return fig, text
 
     controls = {
-        "lam": float_slider("λ (L2)", 0.3, 0.0, lam_max, 0.05),
+        "lam": float_slider("λ (L2)", lam, 0.0, lam_max, 0.05),
         "x1": float_slider("input x₁", float(x[0]), -2.0, 2.0, 0.1),
         "x2": float_slider("input x₂", float(x[1]), -2.0, 2.0, 0.1),
     }
