@@ -5,17 +5,19 @@ during training every layer's values for the whole mini-batch stay in memory unt
 backward pass is done. For a batch of n samples and layer sizes [N_0, ..., N_{L+1}] the
 forward cache (``ForwardCache``) holds, with b bytes per number (8 for float64):
 
-    X = h^(0)                 n N_0 b
+    X = h^(0)                 n N_0 b       (the caller holds X anyway; counted for completeness)
     z^(l),  l = 1 .. L+1      n N_l b       (pre-activations, Eq. 11)
     h^(l),  l = 1 .. L        n N_l b       (hidden outputs, Eq. 12)
     dropout masks             n N_l b       (one per hidden layer, only with dropout)
 
 which grows in proportion to the batch size n and, for layers of equal width, to the number
 of layers. Prediction needs none of it: computing layer l only needs layer l-1, so a
-forward pass that forgets each layer once the next is computed holds about one layer at a
-time (``prediction_bytes``; ``MLP.predict`` works that way). ``peak_bytes`` measures what a call
-really allocates, with the standard library's ``tracemalloc`` (numpy reports its arrays to
-it). Everything here needs numpy alone.
+forward pass that forgets each layer once the next is computed (as ``MLP.predict`` does)
+holds two layers' values at a time, whatever the depth: h^(l-1) and z^(l) while Eq. (11)
+runs, then z^(l) and sigma(z^(l)) while Eq. (12) runs (``prediction_bytes``; activations
+that build temporaries of their own, like the sigmoid, add those).
+``peak_bytes`` measures what a call really allocates, with the standard library's
+``tracemalloc`` (numpy reports its arrays to it). Everything here needs numpy alone.
 """
 
 from __future__ import annotations
@@ -66,18 +68,29 @@ def forward_cache_bytes(layer_sizes, batch_size, dtype=np.float64, dropout=0.0, 
 
 
 def prediction_bytes(layer_sizes, batch_size, dtype=np.float64):
-    """Bytes of the largest single layer output, n · max_l N_l · b: what prediction must hold.
+    """Bytes that prediction holds at once: two layers, 2 · n · max_l N_l · b (l >= 1).
 
-    A forward pass used only for prediction can drop h^(l-1) as soon as z^(l) is computed,
-    so apart from the short moment when one layer is computed from the previous one it
-    holds a single layer's values at a time.
+    A forward pass used only for prediction (``MLP.predict``) drops h^(l-1) as soon as z^(l)
+    is computed and drops z^(l) as soon as h^(l) = sigma(z^(l)) exists. So at any moment it
+    holds the layer being computed plus the one it comes from: h^(l-1) and z^(l) during
+    Eq. (11), z^(l) and sigma(z^(l)) during Eq. (12). Both pairs fit in twice the widest
+    layer, and the second pair fills it exactly when the widest layer is a hidden one.
+    The input X is not counted (the caller holds it before and after the call), so the
+    widest layer is taken over l = 1 .. L+1.
+
+    This is an upper bound on what ``peak_bytes(net.predict, X)`` measures for ReLU and
+    tanh, which make no temporaries of their own; it is reached when the widest layer is
+    hidden. The overflow-safe sigmoid builds a few temporary arrays while it runs and
+    needs about five layers' worth instead of two.
 
     Parameters
     ----------
     layer_sizes : sequence of int
-        [N_I, N_1, ..., N_L, N_O].
+        [N_I, N_1, ..., N_L, N_O], at least two sizes.
     batch_size : int >= 1
+        n, the number of samples predicted in one call.
     dtype : numpy float dtype
+        float64 (b = 8 bytes per number) or float32 (b = 4).
 
     Returns
     -------
@@ -85,7 +98,11 @@ def prediction_bytes(layer_sizes, batch_size, dtype=np.float64):
     """
     batch_size = check_int(batch_size, "batch_size", minimum=1)
     sizes = [check_int(s, f"layer_sizes[{i}]", minimum=1) for i, s in enumerate(layer_sizes)]
-    return int(batch_size * max(sizes) * np.dtype(dtype).itemsize)
+    if len(sizes) < 2:
+        raise ValueError(
+            f"layer_sizes must list at least two sizes [N_I, ..., N_O], got {list(layer_sizes)!r}"
+        )
+    return int(2 * batch_size * max(sizes[1:]) * np.dtype(dtype).itemsize)
 
 
 def memory_table(depths, batch_sizes, width=64, n_inputs=2, n_outputs=1, dtype=np.float64):

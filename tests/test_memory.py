@@ -62,10 +62,20 @@ def test_memory_table_shape_and_growth():
     assert np.all(table[:, 1] == 4 * table[:, 0])
 
 
+def test_prediction_bytes_by_hand():
+    # predict holds z^(l) and sigma(z^(l)) of the widest layer at once: 2 · n · 64 · 8 bytes
+    sizes, n = [2, 64, 64, 64, 64, 1], 256
+    assert prediction_bytes(sizes, n) == 2 * n * 64 * 8
+    assert prediction_bytes(sizes, n, dtype=np.float32) == 2 * n * 64 * 4
+    # the input is the caller's array, so a wide input does not count: 2 · n · 16 · 8
+    assert prediction_bytes([300, 16, 1], n) == 2 * n * 16 * 8
+
+
 def test_prediction_needs_far_less():
     sizes, n = [2, 64, 64, 64, 64, 1], 256
-    assert prediction_bytes(sizes, n) == n * 64 * 8
-    assert forward_cache_bytes(sizes, n) > 7 * prediction_bytes(sizes, n)
+    # cache per sample: X 2 + z (4 · 64 + 1) + h 4 · 64 = 515 numbers; prediction 2 · 64 = 128
+    assert forward_cache_bytes(sizes, n) == n * 515 * 8
+    assert forward_cache_bytes(sizes, n) > 4 * prediction_bytes(sizes, n)
 
 
 @pytest.mark.parametrize("bad", [0, -1, 2.5])
@@ -74,6 +84,11 @@ def test_bad_batch_size(bad):
         forward_cache_bytes([2, 3, 1], bad)
     with pytest.raises((ValueError, TypeError), match="batch_size"):
         prediction_bytes([2, 3, 1], bad)
+
+
+def test_prediction_bytes_needs_two_sizes():
+    with pytest.raises(ValueError, match="at least two sizes"):
+        prediction_bytes([3], 8)
 
 
 def test_bad_depth():
@@ -100,6 +115,28 @@ def test_measured_peaks():
         cache = forward_cache_bytes(sizes, n)
         assert cache <= training < cache + layer  # the cache plus small temporaries
         prediction = peak_bytes(net.predict, X)
-        assert 2 * layer <= prediction < 2.2 * layer  # about two layers at once
+        assert prediction_bytes(sizes, n) == 2 * layer
+        assert 2 * layer <= prediction < 2.05 * layer  # two layers, plus a few small objects
         peaks.append(prediction)
     assert peaks[0] == pytest.approx(peaks[1], rel=0.01)  # independent of depth
+
+
+@pytest.mark.parametrize("activation", ["relu", "tanh"])
+@pytest.mark.parametrize("sizes", [[2, 256, 1], [2, 64, 256, 64, 1], [300, 64, 1]])
+def test_prediction_bytes_is_what_predict_holds_when_the_widest_layer_is_hidden(
+        activation, sizes):
+    n = 2000
+    net = mlp_core.MLP(sizes, activation=activation, seed=0)
+    X = np.random.default_rng(0).standard_normal((n, sizes[0]))
+    measured = peak_bytes(net.predict, X)
+    assert prediction_bytes(sizes, n) <= measured < 1.05 * prediction_bytes(sizes, n)
+
+
+def test_prediction_bytes_is_an_upper_bound_when_the_output_is_widest():
+    # [2, 8, 100]: at most h^(1) and z^(2) together, 8 + 100 < 2 · 100 numbers per sample
+    n, sizes = 2000, [2, 8, 100]
+    net = mlp_core.MLP(sizes, seed=0)
+    X = np.random.default_rng(0).standard_normal((n, 2))
+    measured = peak_bytes(net.predict, X)
+    assert n * 100 * 8 <= measured < 1.05 * n * (8 + 100) * 8
+    assert measured < prediction_bytes(sizes, n)

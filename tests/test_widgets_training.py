@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from panel_checks import sweep
 
-from mlp_core.plotting import new_figure, plot_loss_curves
+from mlp_core.plotting import new_figure, plot_loss_curves, training_figure
 from mlp_core.widgets import backprop_panel, training_panel
 from mlp_core.widgets.backprop import backprop_state
 from mlp_core.widgets.training import train_toy
@@ -87,6 +87,44 @@ def test_diverged_run_keeps_finite_weights():
     assert run.error is not None
     assert len(run.history.train_loss) == run.error.epoch - 1
     assert all(np.all(np.isfinite(W)) for W in run.net.weights)
+
+
+@pytest.mark.parametrize("loss, label", [("mse", "ŷ (clipped to [0, 1])"),
+                                         ("binary_cross_entropy", "P(y = 1 | x)")])
+def test_training_figure_colour_bar_names_what_it_shows(loss, label):
+    run = train_toy("moons", 0.1, 16, 3, loss=loss)
+    fig = training_figure(run.history, run.net, run.X_train, run.y_train, run.X_val,
+                          run.y_val, loss=loss)
+    colour_bar = fig.axes[-1]  # loss curves, decision map, then its colour bar
+    assert colour_bar.get_ylabel() == label
+
+
+def _silent_second_layer(run):
+    """True if no unit of the second hidden layer is positive for any point."""
+    (W1, W2, _), (b1, b2, _) = run.net.weights, run.net.biases
+    X = np.vstack([run.X_train, run.X_val])
+    z2 = np.maximum(X @ W1.T + b1, 0) @ W2.T + b2
+    return not np.any(z2 > 0)
+
+
+def test_learning_rates_of_notebook_06_what_to_try():
+    """The learning-rate steps notebook 06 describes (moons, batch 16, 30 epochs)."""
+    runs = {}
+    for loss in ("mse", "binary_cross_entropy"):
+        for k in (-1, 0, 1, 2, 4):  # the slider's steps 10^(k/4): 0.562, 1, 1.78, 3.16, 10
+            run = train_toy("moons", 10 ** (k / 4), 16, 30, loss=loss)
+            runs[loss, k] = run, run.accuracy(run.X_val, run.y_val, loss)
+    # mse: learns at 0.56; at 1 the second hidden layer is silent, the output constant
+    assert runs["mse", -1][1] >= 0.9
+    assert runs["mse", 0][1] == 0.5 and _silent_second_layer(runs["mse", 0][0])
+    assert runs["mse", 1][0].error is None and runs["mse", 1][1] == 0.5  # no overflow yet
+    assert runs["mse", 2][0].error is not None and runs["mse", 4][0].error is not None
+    # cross-entropy: learns at 1, erratic at 1.78, silent but finite at the top of the slider
+    assert runs["binary_cross_entropy", 0][1] >= 0.9
+    erratic = runs["binary_cross_entropy", 1][0].history.train_loss
+    assert erratic[-1] > 2 * min(erratic) and runs["binary_cross_entropy", 1][1] < 0.9
+    top = runs["binary_cross_entropy", 4][0]
+    assert top.error is None and _silent_second_layer(top)
 
 
 def test_plot_loss_curves_variants():

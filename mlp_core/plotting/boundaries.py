@@ -1,10 +1,12 @@
 """Decision boundaries of a two-input classifier, with training and validation points (§4.6).
 
-The plane is shaded by the network's probability P(y = 1 | x) on the cividis map, the
-boundary P = 0.5 is drawn as a dashed line, and the points are drawn on top: training points
-as filled markers with a solid black edge, validation points as white markers of another
-shape with a thick edge in the class colour. Overfitting shows as a boundary that bends
-around single training points while the validation points fall on the wrong side.
+The plane is shaded by the network's probability P(y = 1 | x) on the cividis map (for a
+network trained with 'mse', which gives no probability, by ŷ clipped to [0, 1]; the colour
+bar says which), the boundary at 0.5 is drawn as a dashed line, and the points are drawn
+on top: training points as filled markers with a solid black edge, validation points as
+white markers of another shape with a thick edge in the class colour. Overfitting shows as
+a boundary that bends around single training points while the validation points fall on
+the wrong side.
 """
 
 from __future__ import annotations
@@ -24,8 +26,25 @@ _TRAIN_MARKERS = MARKERS[:2]  # "o", "s"
 _VAL_MARKERS = MARKERS[2:4]  # "^", "D"
 
 
+def _shading_label(loss):
+    """What the shading of ``probability_grid`` shows for a network trained with ``loss``.
+
+    Parameters
+    ----------
+    loss : str
+        A key of ``LOSSES``.
+
+    Returns
+    -------
+    str
+        "ŷ (clipped to [0, 1])" for 'mse', whose output is no probability; otherwise
+        "P(y = 1 | x)".
+    """
+    return "ŷ (clipped to [0, 1])" if get_loss(loss).name == "mse" else "P(y = 1 | x)"
+
+
 def probability_grid(net, X, *, loss="binary_cross_entropy", resolution=100, margin=0.5):
-    """P(y = 1 | x) of ``net`` on a regular grid covering the points ``X``.
+    """P(y = 1 | x) of ``net`` (ŷ clipped to [0, 1] for 'mse') on a grid covering ``X``.
 
     Parameters
     ----------
@@ -91,7 +110,7 @@ def _scatter(ax, X, y, *, validation):
 def plot_decision_boundary(ax, net, X_train, y_train, X_val=None, y_val=None, *,
                            loss="binary_cross_entropy", resolution=100, colorbar=True,
                            legend=True):
-    """Shade P(y = 1 | x) over the plane, draw the boundary P = 0.5 and the points.
+    """Shade P(y = 1 | x) (ŷ for 'mse') over the plane, draw the 0.5 boundary and the points.
 
     Parameters
     ----------
@@ -107,7 +126,8 @@ def plot_decision_boundary(ax, net, X_train, y_train, X_val=None, y_val=None, *,
     resolution : int
         Grid points per axis (100 × 100 draws in a few milliseconds).
     colorbar : bool
-        Add a colour bar labelled with the probability.
+        Add a colour bar labelled with what the shading shows: "P(y = 1 | x)", or
+        "ŷ (clipped to [0, 1])" for 'mse'.
     legend : bool
         Add a legend naming the four kinds of points.
 
@@ -139,7 +159,7 @@ def plot_decision_boundary(ax, net, X_train, y_train, X_val=None, y_val=None, *,
         ax.legend(loc="lower left", fontsize="x-small", ncol=2, framealpha=0.85,
                   handletextpad=0.3, columnspacing=0.8)
     if colorbar:
-        ax.figure.colorbar(image, ax=ax, label="P(y = 1 | x)", fraction=0.05, pad=0.02,
+        ax.figure.colorbar(image, ax=ax, label=_shading_label(loss), fraction=0.05, pad=0.02,
                            ticks=[0.0, 0.5, 1.0])
     return image
 
