@@ -7,6 +7,8 @@ retrain with exactly the settings shown, and the same settings must give the sam
 
 from __future__ import annotations
 
+import re
+
 import ipywidgets as widgets
 import matplotlib
 import numpy as np
@@ -27,7 +29,11 @@ from mlp_core.widgets import (  # noqa: E402
     regularization_lab,
 )
 from mlp_core.widgets.overfitting import dropout_masks, train_with_patience  # noqa: E402
-from mlp_core.widgets.regularization_lab import lab_data, train_lab_net  # noqa: E402
+from mlp_core.widgets.regularization_lab import (  # noqa: E402
+    lab_data,
+    lab_summary,
+    train_lab_net,
+)
 
 LAB_DESCRIPTIONS = ["λ (L2)", "dropout", "hidden layers", "width", "learning rate", "epochs",
                     "activation", "data set", "noise"]
@@ -110,6 +116,20 @@ def test_lab_divergence_is_drawn_and_reported():
     assert lab.run.diverged is not None
     assert "diverged" in lab.summary.value
     assert np.all([np.isfinite(W).all() for W in lab.net.weights])
+
+
+def test_lab_summary_after_divergence_shows_no_losses():
+    # the last finite network of a diverged run has losses of 1e27 and more: print "—" instead
+    run = train_lab_net(hidden_layers=4, width=128, lr=1.0)
+    assert run.diverged is not None
+    summary = lab_summary(run)
+    assert summary.startswith("<b style='color:#bd1f01'>Training diverged</b>")
+    assert "(validation − training loss): <b>—</b>" in summary
+    assert "loss: training —, validation —" in summary
+    assert re.search(r"\d{7,}", summary) is None  # no runaway numbers
+    healthy = lab_summary(train_lab_net())
+    assert "diverged" not in healthy and "—" not in healthy
+    assert re.search(r"training loss\): <b>\d\.\d{3}</b>", healthy)
 
 
 def test_lab_harsh_combinations_do_not_raise():

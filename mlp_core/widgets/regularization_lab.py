@@ -118,10 +118,25 @@ def _number(x, fmt=".3f"):
 
 
 def lab_summary(run):
-    """HTML: the generalization gap, both losses and accuracies, and Σ‖W‖²."""
-    L_train, L_val = run.loss(run.X_train, run.y_train), run.loss(run.X_val, run.y_val)
+    """HTML: the generalization gap, both losses and accuracies, and Σ‖W‖².
+
+    After a diverged run the network shown is the last finite one, but its losses are
+    meaningless (1e27 and more at the largest learning rate), so the summary says first that
+    training diverged and shows "—" for both losses and the gap.
+    """
+    if run.diverged is None:
+        L_train, L_val = run.loss(run.X_train, run.y_train), run.loss(run.X_val, run.y_val)
+    else:
+        L_train = L_val = float("nan")  # printed as "—"
     weights_sq = 2 * l2_penalty(run.net.weights, 1.0)  # Σ_l ‖W^(l)‖²_F
-    lines = [
+    lines = []
+    if run.diverged is not None:
+        lines.append(
+            f"<b style='color:#bd1f01'>Training diverged</b> in epoch {run.diverged.epoch}: "
+            f"the loss became NaN or infinite, so there are no losses or gap to report (—). "
+            f"Shown: the network after epoch {run.diverged.epoch - 1}. Lower the learning rate."
+        )
+    lines += [
         f"<b>generalization gap</b> (validation − training loss): "
         f"<b>{_number(L_val - L_train)}</b> &nbsp;·&nbsp; loss: training "
         f"{_number(L_train)}, validation {_number(L_val)}",
@@ -131,12 +146,6 @@ def lab_summary(run):
         f"{len(run.y_val)} validation points, network {run.net.layer_sizes}, full-batch "
         f"gradient descent with momentum {MOMENTUM}",
     ]
-    if run.diverged is not None:
-        lines.append(
-            f"<b style='color:#bd1f01'>Training diverged</b> in epoch {run.diverged.epoch}: "
-            f"the loss became NaN or infinite. Shown: the network after epoch "
-            f"{run.diverged.epoch - 1}. Lower the learning rate."
-        )
     return "<br>".join(lines)
 
 
