@@ -26,11 +26,12 @@ from .gradient_check import (
     numerical_gradient,
     relative_error,
 )
+from .history import History, TrainingDivergedError
 from .losses import LOSSES, Loss, get_loss, log_softmax, softmax
 from .network import MLP, ForwardCache, Gradients
 from .perceptron import Perceptron, step
 from .regularization import EarlyStopping, dropout_mask, l2_penalty
-from .training import History, TrainingDivergedError, fit
+from .training import fit
 
 __version__ = "0.1.0"
 

@@ -1,7 +1,7 @@
 """Argument checks shared by the package.
 
 Each check raises before any work is done, with a message that names the argument, the
-rule and the value received, e.g. ``ValueError: dropout must be in [0, 1), got 1.0``.
+rule and the value received, e.g. ``ValueError: dropout must be in [0.0, 1.0), got 1.0``.
 """
 
 from __future__ import annotations
@@ -11,14 +11,14 @@ import numbers
 import numpy as np
 
 
-def _short(value):
+def short_repr(value):
     """A short repr of a value for an error message."""
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
 
 def check_array(a, name, *, ndim=None, dtype=None):
-    """Return ``a`` as a finite numeric ndarray, or raise naming ``name``.
+    """Return ``a`` as a finite, real numeric ndarray, or raise naming ``name``.
 
     Parameters
     ----------
@@ -28,15 +28,26 @@ def check_array(a, name, *, ndim=None, dtype=None):
     ndim : int or tuple of int, optional
         Allowed numbers of dimensions.
     dtype : numpy dtype, optional
-        Convert to this dtype (no copy when it already is).
+        Convert to this dtype (no copy when it already is); the values are checked after
+        the conversion, so one that overflows it (1e39 in float32) is refused too.
+
+    Raises
+    ------
+    TypeError
+        If ``a`` is not numeric (strings, objects) or is complex.
+    ValueError
+        If ``a`` has the wrong number of dimensions, is empty, or holds NaN, ±inf or a value
+        that does not fit in ``dtype``.
     """
     if isinstance(a, (str, bytes)) or a is None:
-        raise TypeError(f"{name} must be a numeric array, got {_short(a)}")
+        raise TypeError(f"{name} must be a numeric array, got {short_repr(a)}")
     arr = np.asarray(a)
     if arr.dtype == object or not (
         np.issubdtype(arr.dtype, np.number) or arr.dtype == bool
     ):
         raise TypeError(f"{name} must be a numeric array, got dtype {arr.dtype}")
+    if np.issubdtype(arr.dtype, np.complexfloating):
+        raise TypeError(f"{name} must hold real numbers, got complex dtype {arr.dtype}")
     if ndim is not None:
         allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
         if arr.ndim not in allowed:
@@ -44,23 +55,50 @@ def check_array(a, name, *, ndim=None, dtype=None):
             raise ValueError(f"{name} must be {rule}, got an array of shape {arr.shape}")
     if arr.size == 0:
         raise ValueError(f"{name} must not be empty, got an array of shape {arr.shape}")
-    if dtype is not None:
-        arr = arr.astype(dtype, copy=False)
-    if np.issubdtype(arr.dtype, np.inexact) and not np.all(np.isfinite(arr)):
-        bad = np.argwhere(~np.isfinite(arr))[0]
-        where = tuple(int(i) for i in bad)
+    if dtype is None:
+        return _check_finite(arr, arr, name)
+    return as_dtype(arr, dtype, name)
+
+
+def as_dtype(arr, dtype, name):
+    """Convert a real ndarray to ``dtype``; raise if a value is not finite there.
+
+    A finite float64 value can overflow float32 (its largest value is about 3.4e38), so the
+    check runs on the converted array and the message tells NaN or ±inf in the input apart
+    from a value that does not fit in ``dtype``.
+    """
+    dtype = np.dtype(dtype)
+    with np.errstate(over="ignore", invalid="ignore"):  # overflow is reported below
+        converted = arr.astype(dtype, copy=False)
+    return _check_finite(converted, arr, name)
+
+
+def _check_finite(converted, original, name):
+    if not np.issubdtype(converted.dtype, np.inexact) or np.all(np.isfinite(converted)):
+        return converted
+    where = tuple(int(i) for i in np.argwhere(~np.isfinite(converted))[0])
+    value = original[where]
+    if np.issubdtype(original.dtype, np.inexact) and not np.isfinite(value):
         raise ValueError(
-            f"{name} must contain only finite numbers, got {arr[where]} at index {where}"
+            f"{name} must contain only finite numbers, got {value} at index {where}"
         )
-    return arr
+    limit = np.finfo(converted.dtype).max
+    raise ValueError(
+        f"{name} must contain only numbers that fit in {converted.dtype} "
+        f"(|x| <= {limit:.4g}), got {value} at index {where}, which does not fit"
+    )
 
 
-def check_X(X, n_features, *, name="X", dtype=None):
-    """Check a design matrix: 2-D, non-empty, finite, ``n_features`` columns."""
+def check_X(X, n_features, *, name="X", dtype=None, source="layer_sizes[0]"):
+    """Check a design matrix: 2-D, non-empty, finite, ``n_features`` columns.
+
+    ``source`` names where ``n_features`` comes from, for the message (``layer_sizes[0]``
+    for an MLP, ``n_features`` for a perceptron).
+    """
     X = check_array(X, name, ndim=2, dtype=dtype)
     if X.shape[1] != n_features:
         raise ValueError(
-            f"{name} must have {n_features} columns (layer_sizes[0]), "
+            f"{name} must have {n_features} columns ({source}), "
             f"got {X.shape[1]} (shape {X.shape})"
         )
     return X
@@ -78,33 +116,49 @@ def check_same_length(X, y, x_name="X", y_name="y"):
 def check_int(value, name, *, minimum):
     """Return ``value`` as int, requiring an integer >= ``minimum``."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer >= {minimum}, got {_short(value)}")
+        raise TypeError(f"{name} must be an integer >= {minimum}, got {short_repr(value)}")
     if value < minimum:
         raise ValueError(f"{name} must be >= {minimum}, got {value}")
     return int(value)
 
 
 def check_real(value, name, *, low=None, high=None, low_open=False, high_open=False):
-    """Return ``value`` as float, requiring a finite real in the stated interval."""
+    """Return ``value`` as float, requiring a finite real in the stated interval.
+
+    The message states the rule: ``in [low, high)`` when both ends are given (finite by
+    construction), otherwise ``a finite number > low`` (or ``>= low``, ``<= high``, ...).
+    """
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {_short(value)}")
+        raise TypeError(f"{name} must be a real number, got {short_repr(value)}")
     value = float(value)
-    left = "(" if low_open else "["
-    right = ")" if high_open else "]"
-    interval = f"{left}{'-inf' if low is None else low}, {'inf' if high is None else high}{right}"
-    ok = np.isfinite(value)
+    ok = bool(np.isfinite(value))
     if low is not None:
         ok = ok and (value > low if low_open else value >= low)
     if high is not None:
         ok = ok and (value < high if high_open else value <= high)
-    if not ok:
-        if low is not None and high is None:
-            rule = f"> {low}" if low_open else f">= {low}"
-            raise ValueError(f"{name} must be {rule}, got {value}")
-        raise ValueError(f"{name} must be in {interval}, got {value}")
-    return value
+    if ok:
+        return value
+    if low is not None and high is not None:
+        rule = f"in {'(' if low_open else '['}{low}, {high}{')' if high_open else ']'}"
+    else:
+        rule = "a finite number"
+        if low is not None:
+            rule += f" {'>' if low_open else '>='} {low:g}"
+        if high is not None:
+            rule += f" {'<' if high_open else '<='} {high:g}"
+    raise ValueError(f"{name} must be {rule}, got {value}")
 
 
 def check_dropout(p, name="dropout"):
     """Dropout probability p: the chance that a hidden unit is dropped, in [0, 1)."""
     return check_real(p, name, low=0.0, high=1.0, high_open=True)
+
+
+def check_rng(rng, name="rng"):
+    """Require a ``numpy.random.Generator`` (e.g. ``np.random.default_rng(seed)``)."""
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(
+            f"{name} must be a numpy.random.Generator (np.random.default_rng(seed)), "
+            f"got {short_repr(rng)}"
+        )
+    return rng

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._checks import short_repr
+
 __all__ = [
     "ACTIVATIONS",
     "Activation",
@@ -129,11 +131,18 @@ def get_activation(name):
 
     Raises
     ------
+    TypeError
+        If ``name`` is neither a string nor an ``Activation``.
     ValueError
         If ``name`` is not a key of ``ACTIVATIONS`` (the message lists the valid names).
     """
     if isinstance(name, Activation):
         return name
+    if not isinstance(name, str):
+        raise TypeError(
+            f"activation must be a name, one of {sorted(ACTIVATIONS)}, or an Activation, "
+            f"got {short_repr(name)}"
+        )
     if name not in ACTIVATIONS:
         raise ValueError(
             f"activation must be one of {sorted(ACTIVATIONS)}, got {name!r}"

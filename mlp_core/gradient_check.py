@@ -46,7 +46,8 @@ def relative_error(a, b):
 def numerical_gradient(f, theta, eps=1e-6):
     """Centred-difference gradient of the scalar function ``f()`` with respect to ``theta``.
 
-    ``theta`` is changed in place one entry at a time and restored afterwards.
+    ``theta`` is changed in place one entry at a time and restored afterwards, also when
+    ``f`` raises.
 
     Parameters
     ----------
@@ -62,11 +63,13 @@ def numerical_gradient(f, theta, eps=1e-6):
     grad = np.zeros(theta.shape, dtype=np.float64)
     for k in np.ndindex(theta.shape):
         original = theta[k]
-        theta[k] = original + eps
-        f_plus = f()
-        theta[k] = original - eps
-        f_minus = f()
-        theta[k] = original
+        try:
+            theta[k] = original + eps
+            f_plus = f()
+            theta[k] = original - eps
+            f_minus = f()
+        finally:
+            theta[k] = original
         grad[k] = (f_plus - f_minus) / (2 * eps)
     return grad
 
@@ -97,7 +100,7 @@ def gradient_check_layers(net, X, y, *, loss="mse", lam=0.0, dropout=0.0, seed=N
     lam = check_real(lam, "lam", low=0.0)
     dropout = check_dropout(dropout)
     eps = check_real(eps, "eps", low=0.0, low_open=True)
-    X = check_X(X, net.layer_sizes[0]).astype(net.dtype)
+    X = check_X(X, net.layer_sizes[0], dtype=net.dtype)
     y = net._check_targets(X, y, loss_fn)
     cache = net._forward(X, dropout, np.random.default_rng(seed), None)
     masks = cache.masks

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._checks import as_dtype, short_repr
 from .activations import sigmoid
 
 __all__ = ["LOSSES", "Loss", "get_loss", "log_softmax", "softmax"]
@@ -70,7 +71,7 @@ def _mse_targets(y, n_outputs, dtype):
             + (" or (n_samples,)" if n_outputs == 1 else "")
             + f" for loss 'mse', got shape {y.shape}"
         )
-    return y.astype(dtype, copy=False)
+    return as_dtype(y, dtype, "y")  # a value that overflows dtype (1e39 in float32) is refused
 
 
 def _mse_value(y_hat, y):
@@ -98,14 +99,16 @@ def _class_targets(y, n_classes, loss_name, classes):
         raise ValueError(
             f"y must hold integer class labels for loss {loss_name!r}, got {bad.item()!r}"
         )
-    labels = y.astype(np.int64)
-    if labels.size and (labels.min() < 0 or labels.max() >= n_classes):
-        bad = labels[(labels < 0) | (labels >= n_classes)][0]
+    outside = (y < 0) | (y >= n_classes)  # checked before the cast, which would wrap 1e19
+    if outside.any():
+        bad = y[outside][0].item()
+        if isinstance(bad, float) and abs(bad) < 2**53:
+            bad = int(bad)  # 7.0 reads as the label 7
         raise ValueError(
             f"y labels must be in 0..{n_classes - 1} for loss {loss_name!r} "
             f"({classes}), got {bad}"
         )
-    return labels
+    return y.astype(np.int64)
 
 
 def _ce_targets(y, n_outputs, dtype):
@@ -188,11 +191,17 @@ def get_loss(name):
 
     Raises
     ------
+    TypeError
+        If ``name`` is neither a string nor a ``Loss``.
     ValueError
         If ``name`` is not a key of ``LOSSES`` (the message lists the valid names).
     """
     if isinstance(name, Loss):
         return name
+    if not isinstance(name, str):
+        raise TypeError(
+            f"loss must be a name, one of {sorted(LOSSES)}, or a Loss, got {short_repr(name)}"
+        )
     if name not in LOSSES:
         raise ValueError(f"loss must be one of {sorted(LOSSES)}, got {name!r}")
     return LOSSES[name]

@@ -30,6 +30,7 @@ from ._checks import (
     check_dropout,
     check_int,
     check_real,
+    check_rng,
     check_same_length,
     check_X,
 )
@@ -203,26 +204,41 @@ class MLP:
             Probability of dropping each hidden unit (inverted dropout, §4.6.2).
         rng : numpy.random.Generator, optional
             Source of the dropout masks; a fresh ``default_rng()`` if None.
-        masks : list of (ndarray or None), optional
-            Use these masks (one per hidden layer) instead of drawing new ones,
-            e.g. to check gradients with a fixed mask.
+        masks : list of (ndarray of shape (n, N_l) or None), optional
+            Use these masks (one per hidden layer, ``masks[i]`` for hidden layer i+1)
+            instead of drawing new ones, e.g. to check gradients with a fixed mask.
 
         Returns
         -------
         ForwardCache
         """
-        X = check_X(X, self.layer_sizes[0])
-        if X.dtype != self.dtype:
-            X = X.astype(self.dtype)
+        X = check_X(X, self.layer_sizes[0], dtype=self.dtype)
         dropout = check_dropout(dropout)
-        if masks is not None and len(masks) != self.n_hidden:
-            raise ValueError(
-                f"masks must hold one entry per hidden layer ({self.n_hidden}), "
-                f"got {len(masks)}"
-            )
-        if dropout > 0 and masks is None and rng is None:
-            rng = np.random.default_rng()
+        if masks is not None:
+            masks = self._check_masks(masks, len(X))
+        if dropout > 0 and masks is None:
+            rng = np.random.default_rng() if rng is None else check_rng(rng)
         return self._forward(X, dropout, rng, masks)
+
+    def _check_masks(self, masks, n):
+        """One mask per hidden layer, each None or of shape (n, N_l), as arrays of dtype."""
+        if not isinstance(masks, (list, tuple)) or len(masks) != self.n_hidden:
+            raise ValueError(
+                f"masks must hold one entry per hidden layer ({self.n_hidden}), got "
+                + (f"{len(masks)}" if isinstance(masks, (list, tuple)) else type(masks).__name__)
+            )
+        checked = []
+        for i, mask in enumerate(masks):
+            if mask is not None:
+                mask = check_array(mask, f"masks[{i}]", dtype=self.dtype)
+                expected = (n, self.layer_sizes[i + 1])
+                if mask.shape != expected:
+                    raise ValueError(
+                        f"masks[{i}] must be None or of shape (n, N_{i + 1}) = {expected} "
+                        f"(hidden layer {i + 1} on this batch), got shape {mask.shape}"
+                    )
+            checked.append(mask)
+        return checked
 
     def _forward(self, X, dropout, rng, masks):
         """Forward pass on checked input (the training loop calls this directly)."""
@@ -255,12 +271,17 @@ class MLP:
         soon as z^(l) exists, so memory stays that of about two layers, whereas ``forward``
         keeps every z and h for backpropagation.
 
+        Parameters
+        ----------
+        X : ndarray of shape (n, layer_sizes[0])
+            Converted to the network's dtype; every value must be finite there.
+
         Returns
         -------
         ndarray of shape (n, layer_sizes[-1])
         """
-        X = check_X(X, self.layer_sizes[0])
-        return self._predict(X.astype(self.dtype, copy=False))
+        X = check_X(X, self.layer_sizes[0], dtype=self.dtype)
+        return self._predict(X)
 
     def _predict(self, X):
         """Forward pass keeping only the current layer (input already checked)."""
@@ -280,13 +301,23 @@ class MLP:
     def loss(self, X, y, loss="mse", lam=0.0):
         """J = (1/n) Σ_i l(ŷ_i, y_i) + λ/2 Σ_l ‖W^(l)‖²_F (Eqs. 14-16), without dropout.
 
+        Parameters
+        ----------
+        X : ndarray of shape (n, layer_sizes[0])
+        y : ndarray of shape (n,) or (n, N_O)
+            Targets: real values for 'mse', class labels for the cross-entropies.
+        loss : str
+            A key of ``LOSSES``.
+        lam : float >= 0
+            λ of the L2 penalty (Eq. 15); 0 gives the data loss L alone.
+
         Returns
         -------
         float
         """
         loss_fn = get_loss(loss)
         lam = check_real(lam, "lam", low=0.0)
-        X = check_X(X, self.layer_sizes[0])
+        X = check_X(X, self.layer_sizes[0], dtype=self.dtype)
         y = self._check_targets(X, y, loss_fn)
         return self._loss(X, y, loss_fn, lam)
 
@@ -296,7 +327,7 @@ class MLP:
     LOSS_CHUNK = 512
 
     def _loss(self, X, y, loss_fn, lam):
-        X = X.astype(self.dtype, copy=False)
+        """J on checked X (already of the network's dtype) and targets, chunk by chunk."""
         total = 0.0  # Σ_i l(ŷ_i, y_i), summed chunk by chunk
         for start in range(0, len(X), self.LOSS_CHUNK):
             rows = slice(start, start + self.LOSS_CHUNK)
@@ -306,6 +337,7 @@ class MLP:
         return data_term + l2_penalty(self.weights, lam)  # J = L + s, Eqs. (15)-(16)
 
     def _check_targets(self, X, y, loss_fn):
+        """Check y against X and the loss; the loss converts it (real targets to dtype)."""
         y = check_array(y, "y", ndim=(1, 2))
         check_same_length(X, y)
         return loss_fn.targets(y, self.layer_sizes[-1], self.dtype)

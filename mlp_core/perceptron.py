@@ -67,7 +67,7 @@ class Perceptron:
         -------
         ndarray of shape (n_samples,)
         """
-        X = check_X(X, self.n_features)
+        X = check_X(X, self.n_features, source="n_features")
         return X @ self.w + self.b
 
     def predict(self, X):
@@ -106,7 +106,7 @@ class Perceptron:
         -------
         self
         """
-        X = check_X(X, self.n_features).astype(np.float64)
+        X = check_X(X, self.n_features, dtype=np.float64, source="n_features")
         y = check_array(y, "y", ndim=1)
         check_same_length(X, y)
         if not np.isin(y, (0, 1)).all():

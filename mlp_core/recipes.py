@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._checks import check_array
 from .data import Standardizer, load_concrete, load_digits, train_test_split
 from .network import MLP
 from .training import fit
@@ -43,15 +44,26 @@ def r2_score(y_true, y_pred):
     -------
     float
         1 for a perfect fit, 0 for always predicting the mean of ``y_true``.
+
+    Raises
+    ------
+    ValueError
+        If ``y_true`` is constant (R² is undefined), the shapes differ, or a value is not
+        finite.
     """
-    y_true = np.asarray(y_true, dtype=np.float64)
-    y_pred = np.asarray(y_pred, dtype=np.float64)
+    y_true = check_array(y_true, "y_true", dtype=np.float64)
+    y_pred = check_array(y_pred, "y_pred", dtype=np.float64)
     if y_true.shape != y_pred.shape:
         raise ValueError(
             f"y_true and y_pred must have the same shape, got {y_true.shape} and {y_pred.shape}"
         )
     residual = np.sum((y_true - y_pred) ** 2)
     total = np.sum((y_true - y_true.mean()) ** 2)
+    if total == 0:
+        raise ValueError(
+            "y_true must not be constant (R² divides by Σ(y − ȳ)², which is then 0), "
+            f"got every value equal to {y_true.flat[0]:g}"
+        )
     return float(1.0 - residual / total)
 
 

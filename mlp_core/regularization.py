@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import check_dropout, check_int, check_real
+from ._checks import check_dropout, check_int, check_real, check_rng
 
 __all__ = ["EarlyStopping", "dropout_mask", "l2_penalty"]
 
@@ -57,6 +57,7 @@ def dropout_mask(shape, p, rng, dtype=np.float64):
     ndarray of the given shape; its expected value is 1 in every entry.
     """
     p = check_dropout(p)
+    rng = check_rng(rng)
     dtype = np.dtype(dtype)
     uniform_dtype = np.float32 if dtype == np.float32 else np.float64
     keep = rng.random(shape, dtype=uniform_dtype) >= p

@@ -6,12 +6,11 @@ propagation (which stores z and h), backpropagation (which reuses them) and the 
     W^(l) ← W^(l) − η ∂J/∂W^(l),      b^(l) ← b^(l) − η ∂J/∂b^(l).
 
 With ``momentum`` μ > 0 (off by default) the update is v ← μ v − η ∂J/∂θ, θ ← θ + v.
+What a run records, ``History``, and ``TrainingDivergedError`` live in ``mlp_core.history``
+(importable from here too); the progress bar lives in ``mlp_core.progress``.
 """
 
 from __future__ import annotations
-
-import time
-from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -23,79 +22,13 @@ from ._checks import (
     check_same_length,
     check_X,
 )
+from .history import History, TrainingDivergedError
 from .losses import get_loss
+from .progress import ProgressBar
 from .regularization import EarlyStopping, l2_penalty
 from .threads import blas_threads_for
 
 __all__ = ["History", "TrainingDivergedError", "fit"]
-
-#: A run predicted (after its first epoch) to take longer than this shows a progress bar.
-PROGRESS_AFTER_SECONDS = 3.0
-
-
-@dataclass
-class History:
-    """What ``fit`` records, one entry per epoch (epochs count from 1).
-
-    Attributes
-    ----------
-    train_loss : list of float
-        Data loss L = (1/n) Σ l(ŷ_i, y_i) on the whole training set after each epoch,
-        without dropout and without the penalty s.
-    val_loss : list of float
-        The same on the validation set (empty without validation).
-    objective : list of float
-        J = L + s on the training set (Eq. 16): what SGD minimises.
-    best_epoch : int or None
-        Epoch with the lowest validation loss (improving by at least ``min_delta``).
-    stopped_epoch : int
-        The last epoch that was trained.
-    stopped_early : bool
-        True if early stopping (or the callback) ended the run before ``epochs``.
-    """
-
-    train_loss: list = field(default_factory=list)
-    val_loss: list = field(default_factory=list)
-    objective: list = field(default_factory=list)
-    best_epoch: int | None = None
-    stopped_epoch: int = 0
-    stopped_early: bool = False
-
-    @property
-    def epochs(self):
-        """[1, 2, ..., stopped_epoch], the x-axis of a loss curve."""
-        return list(range(1, len(self.train_loss) + 1))
-
-    @property
-    def generalization_gap(self):
-        """Validation loss minus training loss at the last epoch (None without validation)."""
-        if not self.val_loss:
-            return None
-        return self.val_loss[-1] - self.train_loss[-1]
-
-
-class TrainingDivergedError(FloatingPointError):
-    """The loss became NaN or infinite; the network keeps its last finite weights.
-
-    Attributes
-    ----------
-    epoch : int
-        The epoch whose loss was not finite.
-    history : History
-        The epochs before it.
-    """
-
-    def __init__(self, epoch, lr, history):
-        self.epoch = epoch
-        self.history = history
-        kept = (
-            "its initial weights" if epoch == 1
-            else f"the weights from the end of epoch {epoch - 1}"
-        )
-        super().__init__(
-            f"training diverged: the loss became NaN or infinite in epoch {epoch} "
-            f"(lr={lr:g}). The network keeps {kept}. Try a smaller learning rate (lr)."
-        )
 
 
 def _check_validation(net, validation, loss_fn):
@@ -104,14 +37,14 @@ def _check_validation(net, validation, loss_fn):
             f"validation must be None or a pair (X_val, y_val), got {type(validation).__name__}"
             + (f" of length {len(validation)}" if hasattr(validation, "__len__") else "")
         )
-    X_val = check_X(validation[0], net.layer_sizes[0], name="validation X_val")
+    X_val = check_X(validation[0], net.layer_sizes[0], name="validation X_val", dtype=net.dtype)
     y_val = check_array(validation[1], "validation y_val", ndim=(1, 2))
     check_same_length(X_val, y_val, "X_val", "y_val")
     try:
         y_val = loss_fn.targets(y_val, net.layer_sizes[-1], net.dtype)
     except ValueError as err:  # the loss's message says "y"; name the argument it came from
         raise ValueError(f"validation y_val: {err}") from None
-    return X_val.astype(net.dtype, copy=False), y_val
+    return X_val, y_val
 
 
 def _sgd_step(net, grads, lr, momentum, velocity):
@@ -125,42 +58,6 @@ def _sgd_step(net, grads, lr, momentum, velocity):
     else:
         for theta, g in zip(params, steps):
             theta -= lr * g
-
-
-class _Progress:
-    """A tqdm bar that appears only for runs that will take a while (or always/never)."""
-
-    def __init__(self, mode, epochs):
-        if mode not in (True, False, "auto"):
-            raise ValueError(f"progress must be True, False or 'auto', got {mode!r}")
-        self.mode, self.epochs, self.bar = mode, epochs, None
-        self.start = time.perf_counter()
-        if mode is True:
-            self._open(0)
-
-    def _open(self, done):
-        try:
-            from tqdm.auto import tqdm
-        except ImportError:  # tqdm is optional: no bar, training goes on
-            self.mode = False
-            return
-        self.bar = tqdm(total=self.epochs, initial=done, unit="epoch", desc="fit")
-
-    def update(self, epoch, history):
-        if self.bar is None and self.mode == "auto" and epoch == 1:
-            predicted = (time.perf_counter() - self.start) * self.epochs
-            if predicted > PROGRESS_AFTER_SECONDS:
-                self._open(0)
-        if self.bar is not None:
-            losses = {"train": f"{history.train_loss[-1]:.4g}"}
-            if history.val_loss:
-                losses["val"] = f"{history.val_loss[-1]:.4g}"
-            self.bar.set_postfix(losses, refresh=False)
-            self.bar.update(1)
-
-    def close(self):
-        if self.bar is not None:
-            self.bar.close()
 
 
 def fit(net, X, y, *, loss, lr, epochs, batch_size=None, lam=0.0, dropout=0.0,
@@ -193,6 +90,8 @@ def fit(net, X, y, *, loss, lr, epochs, batch_size=None, lam=0.0, dropout=0.0,
         Early stopping (§4.6.1): stop after ``patience`` consecutive epochs whose
         validation loss did not improve on the best by at least ``min_delta``.
     min_delta : float >= 0
+        The smallest drop below the best validation loss that counts as an improvement;
+        only with ``patience`` (a value > 0 without it is an error).
     restore_best : bool
         With early stopping, put back the weights of the best epoch at the end.
     seed : int or None
@@ -206,6 +105,8 @@ def fit(net, X, y, *, loss, lr, epochs, batch_size=None, lam=0.0, dropout=0.0,
     Returns
     -------
     History
+        Its ``best_epoch`` follows the ``min_delta`` rule with ``patience`` and is the
+        argmin of the validation loss without it (see ``History``).
 
     Raises
     ------
@@ -219,7 +120,7 @@ def fit(net, X, y, *, loss, lr, epochs, batch_size=None, lam=0.0, dropout=0.0,
     the callback included; the previous setting is back when ``fit`` returns or raises.
     """
     loss_fn = get_loss(loss)
-    X = check_X(X, net.layer_sizes[0])
+    X = check_X(X, net.layer_sizes[0], dtype=net.dtype)
     y = net._check_targets(X, y, loss_fn)
     n = X.shape[0]
     lr = check_real(lr, "lr", low=0.0, low_open=True)
@@ -238,11 +139,14 @@ def fit(net, X, y, *, loss, lr, epochs, batch_size=None, lam=0.0, dropout=0.0,
             raise ValueError(
                 f"patience={patience} needs validation=(X_val, y_val) to watch, got None"
             )
+    elif min_delta > 0:
+        raise ValueError(
+            f"min_delta={min_delta:g} needs patience (early stopping) to apply to, got None"
+        )
     if callback is not None and not callable(callback):
         raise TypeError(f"callback must be callable, got {callback!r}")
-    progress_bar = _Progress(progress, epochs)
+    progress_bar = ProgressBar(progress, epochs)
 
-    X = X.astype(net.dtype, copy=False)
     rng = np.random.default_rng(seed)
     velocity = [np.zeros_like(p) for p in [*net.weights, *net.biases]] if momentum else None
     history = History()
@@ -266,13 +170,15 @@ def fit(net, X, y, *, loss, lr, epochs, batch_size=None, lam=0.0, dropout=0.0,
                     net.set_parameters(*last_good)
                     raise TrainingDivergedError(epoch, lr, history)
                 _record(history, net, train_loss, val_loss, lam, epoch)
-                progress_bar.update(epoch, history)
-                stop = bool(callback(epoch, history)) if callback is not None else False
-                if stopper is not None:
-                    stop = stopper.update(epoch, val_loss) or stop
+                stop = False
+                if stopper is not None:  # before the callback, so it sees the final best_epoch
+                    stop = stopper.update(epoch, val_loss)
                     history.best_epoch = stopper.best_epoch  # best by at least min_delta
                     if stopper.improved:
                         best_parameters = net.get_parameters()
+                progress_bar.update(epoch, history)
+                if callback is not None:
+                    stop = bool(callback(epoch, history)) or stop
                 if stop:
                     history.stopped_early = epoch < epochs
                     break
@@ -284,6 +190,7 @@ def fit(net, X, y, *, loss, lr, epochs, batch_size=None, lam=0.0, dropout=0.0,
 
 
 def _record(history, net, train_loss, val_loss, lam, epoch):
+    """Append one epoch to ``history``; best_epoch is the argmin (early stopping overrides it)."""
     history.train_loss.append(train_loss)
     history.objective.append(train_loss + l2_penalty(net.weights, lam))
     if val_loss is not None:

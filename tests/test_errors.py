@@ -4,6 +4,8 @@ Every ``match`` regex below checks all three: the argument's name, the rule it b
 value received.
 """
 
+import re
+
 import numpy as np
 import pytest
 
@@ -18,6 +20,7 @@ from mlp_core import (
     gradient_check,
     l2_penalty,
 )
+from mlp_core.recipes import r2_score
 
 X = np.array([[0.0, 1.0], [1.0, 0.0], [1.0, 1.0], [0.0, 0.0]])
 Y_REG = np.array([1.0, 2.0, 3.0, 4.0])
@@ -58,6 +61,55 @@ def test_bad_X_is_refused_by_forward_predict_loss_and_fit(bad, pattern):
 def test_non_numeric_X_is_a_type_error(bad):
     with pytest.raises(TypeError, match=r"X must be a numeric array, got"):
         net().forward(bad)
+
+
+def test_complex_X_and_y_are_a_type_error():
+    # np.issubdtype(complex, np.number) is True: without the check numpy drops the imaginary
+    # part with a ComplexWarning and predicts numbers
+    m = net()
+    bad = X + 1j
+    pattern = r"X must hold real numbers, got complex dtype complex128"
+    for call in (m.forward, m.predict, lambda a: m.loss(a, Y_REG),
+                 lambda a: fit(m, a, Y_REG, loss="mse", lr=0.1, epochs=1)):
+        with pytest.raises(TypeError, match=pattern):
+            call(bad)
+    with pytest.raises(TypeError, match=r"y must hold real numbers, got complex dtype"):
+        m.loss(X, Y_REG + 0j)
+    with pytest.raises(TypeError, match=r"x must hold real numbers, got complex dtype"):
+        Perceptron(2).update(np.ones(2) + 1j, 1)
+
+
+# --- values that overflow the network's dtype -------------------------------------------------
+
+BIG = np.array([[1e39, 0.0], [0.0, 1.0]])  # finite in float64, inf in float32
+FIT_IN_FLOAT32 = r"must contain only numbers that fit in float32 \(\|x\| <= 3\.403e\+38\), "
+
+
+def test_X_that_overflows_float32_is_refused_everywhere():
+    m = net(dtype=np.float32)
+    pattern = r"^X " + FIT_IN_FLOAT32 + r"got 1e\+39 at index \(0, 0\), which does not fit"
+    y = np.zeros(2)
+    for call in (m.forward, m.predict, lambda a: m.loss(a, y),
+                 lambda a: fit(m, a, y, loss="mse", lr=0.1, epochs=1, progress=False),
+                 lambda a: gradient_check(m, a, y)):
+        with pytest.raises(ValueError, match=pattern):
+            call(BIG)
+    with pytest.raises(ValueError, match=r"^validation X_val " + FIT_IN_FLOAT32 + r"got 1e\+39"):
+        fit(m, X, Y_REG, loss="mse", lr=0.1, epochs=1, validation=(BIG, y))
+    # the same values are fine in float64
+    assert np.isfinite(net().predict(BIG)).all()
+
+
+def test_y_that_overflows_float32_is_refused():
+    m = net(dtype=np.float32)
+    y = np.array([1.0, -1e39, 0.0, 1.0])
+    pattern = r"y " + FIT_IN_FLOAT32 + r"got -1e\+39 at index \(1, 0\), which does not fit"
+    with pytest.raises(ValueError, match=pattern):
+        m.loss(X, y)
+    with pytest.raises(ValueError, match=pattern):
+        fit(m, X, y, loss="mse", lr=0.1, epochs=1, progress=False)
+    with pytest.raises(ValueError, match=r"^validation y_val: y " + FIT_IN_FLOAT32):
+        fit(m, X, Y_REG, loss="mse", lr=0.1, epochs=1, validation=(X, y), progress=False)
 
 
 # --- targets y --------------------------------------------------------------------------------
@@ -111,6 +163,17 @@ def test_validation_labels_outside_the_classes_name_y_val():
     with pytest.raises(ValueError, match=r"validation y_val: y labels must be in 0\.\.2 .*got 7"):
         fit(net((2, 3, 3)), X, np.array([0, 1, 2, 0]), loss="cross_entropy", lr=0.1, epochs=1,
             validation=(X[:2], np.array([0, 7])))
+
+
+@pytest.mark.parametrize("label", [1e19, -1e19, 2.0**70])
+def test_huge_class_label_is_reported_as_given(label):
+    # a cast to int64 first would wrap 1e19 to -9223372036854775808 (and warn)
+    y = np.array([0.0, 1.0, label, 1.0])
+    got = re.escape(repr(label))
+    with pytest.raises(ValueError, match=rf"y labels must be in 0\.\.2 .*got {got}$"):
+        net((2, 3, 3)).loss(X, y, loss="cross_entropy")
+    with pytest.raises(ValueError, match=rf"y labels must be in 0\.\.1 .*got {got}$"):
+        net().loss(X, y, loss="binary_cross_entropy")
 
 
 def test_fractional_class_label():
@@ -177,6 +240,20 @@ def test_unknown_loss_lists_the_valid_names():
         fit(net(), X, Y_REG, loss="hinge", lr=0.1, epochs=1)
 
 
+@pytest.mark.parametrize("name", [["relu"], 3, None])
+def test_activation_and_loss_names_must_be_strings(name):
+    with pytest.raises(TypeError, match=r"activation must be a name, one of \['identity', "
+                                        r"'relu', 'sigmoid', 'tanh'\], or an Activation, got"):
+        get_activation(name)
+    with pytest.raises(TypeError, match=r"activation must be a name"):
+        MLP([2, 1], activation=name)
+    with pytest.raises(TypeError, match=r"loss must be a name, one of \['binary_cross_entropy', "
+                                        r"'cross_entropy', 'mse'\], or a Loss, got"):
+        get_loss(name)
+    with pytest.raises(TypeError, match=r"loss must be a name"):
+        net().loss(X, Y_REG, loss=name)
+
+
 def test_dtype_must_be_float32_or_float64():
     with pytest.raises(ValueError, match=r"dtype must be float32 or float64, got int64"):
         MLP([2, 1], dtype=np.int64)
@@ -201,6 +278,31 @@ def test_masks_need_one_entry_per_hidden_layer():
         net().forward(X, masks=[None, None])
 
 
+def test_each_mask_must_have_the_shape_of_its_hidden_layer():
+    m = net((2, 3, 5, 1))
+    with pytest.raises(ValueError, match=r"masks\[0\] must be None or of shape \(n, N_1\) = "
+                                         r"\(4, 3\) .*got shape \(2, 2\)"):
+        m.forward(X, masks=[np.ones((2, 2)), None])
+    with pytest.raises(ValueError, match=r"masks\[1\] must be None or of shape \(n, N_2\) = "
+                                         r"\(4, 5\) .*got shape \(5,\)"):
+        m.forward(X, masks=[None, np.ones(5)])
+    with pytest.raises(ValueError, match=r"masks must hold one entry per hidden layer \(2\), "
+                                         r"got ndarray"):
+        m.forward(X, masks=np.ones((4, 3)))
+    cache = m.forward(X, masks=[np.ones((4, 3), dtype=bool), None])  # the right shape works
+    assert cache.masks[0].dtype == m.dtype
+
+
+@pytest.mark.parametrize("rng", [None, 0, np.random.RandomState(0)])
+def test_dropout_needs_a_generator(rng):
+    pattern = r"rng must be a numpy\.random\.Generator \(np\.random\.default_rng\(seed\)\), got"
+    with pytest.raises(TypeError, match=pattern):
+        dropout_mask((2, 2), 0.5, rng)
+    if rng is not None:  # forward draws a fresh generator for None
+        with pytest.raises(TypeError, match=pattern):
+            net().forward(X, dropout=0.5, rng=rng)
+
+
 def test_backward_needs_a_forward_cache():
     with pytest.raises(TypeError, match=r"cache must be the ForwardCache from forward\(\), got"):
         net().backward({"z": []}, Y_REG)
@@ -208,11 +310,11 @@ def test_backward_needs_a_forward_cache():
 
 def test_negative_lambda_in_loss_and_backward():
     m = net()
-    with pytest.raises(ValueError, match=r"lam must be >= 0\.0, got -0\.1"):
+    with pytest.raises(ValueError, match=r"lam must be a finite number >= 0, got -0\.1"):
         m.loss(X, Y_REG, lam=-0.1)
-    with pytest.raises(ValueError, match=r"lam must be >= 0\.0, got -0\.1"):
+    with pytest.raises(ValueError, match=r"lam must be a finite number >= 0, got -0\.1"):
         m.backward(m.forward(X), Y_REG, lam=-0.1)
-    with pytest.raises(ValueError, match=r"lam must be >= 0\.0, got -1\.0"):
+    with pytest.raises(ValueError, match=r"lam must be a finite number >= 0, got -1\.0"):
         l2_penalty(m.weights, -1.0)
 
 
@@ -232,19 +334,23 @@ def test_set_parameters_checks_shapes_and_count():
 
 FIT_ERRORS = [
     # (keyword arguments, exception, regex naming argument, rule and value)
-    ({"lr": 0.0}, ValueError, r"lr must be > 0\.0, got 0\.0"),
-    ({"lr": -0.5}, ValueError, r"lr must be > 0\.0, got -0\.5"),
-    ({"lr": float("inf")}, ValueError, r"lr must be > 0\.0, got inf"),
+    ({"lr": 0.0}, ValueError, r"lr must be a finite number > 0, got 0\.0"),
+    ({"lr": -0.5}, ValueError, r"lr must be a finite number > 0, got -0\.5"),
+    ({"lr": float("inf")}, ValueError, r"lr must be a finite number > 0, got inf"),
     ({"lr": "0.1"}, TypeError, r"lr must be a real number, got '0\.1'"),
     ({"epochs": 0}, ValueError, r"epochs must be >= 1, got 0"),
     ({"epochs": 2.5}, TypeError, r"epochs must be an integer >= 1, got 2\.5"),
     ({"batch_size": 0}, ValueError, r"batch_size must be >= 1, got 0"),
     ({"batch_size": -3}, ValueError, r"batch_size must be >= 1, got -3"),
-    ({"lam": -0.1}, ValueError, r"lam must be >= 0\.0, got -0\.1"),
+    ({"lam": -0.1}, ValueError, r"lam must be a finite number >= 0, got -0\.1"),
     ({"dropout": 1.0}, ValueError, r"dropout must be in \[0\.0, 1\.0\), got 1\.0"),
     ({"dropout": -0.2}, ValueError, r"dropout must be in \[0\.0, 1\.0\), got -0\.2"),
     ({"momentum": 1.0}, ValueError, r"momentum must be in \[0\.0, 1\.0\), got 1\.0"),
-    ({"min_delta": -1.0}, ValueError, r"min_delta must be >= 0\.0, got -1\.0"),
+    ({"min_delta": -1.0}, ValueError, r"min_delta must be a finite number >= 0, got -1\.0"),
+    ({"min_delta": 0.1}, ValueError,
+     r"min_delta=0\.1 needs patience \(early stopping\) to apply to, got None"),
+    ({"min_delta": 0.1, "validation": (X, Y_REG)}, ValueError, r"min_delta=0\.1 needs patience"),
+    ({"momentum": float("nan")}, ValueError, r"momentum must be in \[0\.0, 1\.0\), got nan"),
     ({"patience": 0, "validation": (X, Y_REG)}, ValueError, r"patience must be >= 1, got 0"),
     ({"patience": 3}, ValueError,
      r"patience=3 needs validation=\(X_val, y_val\) to watch, got None"),
@@ -297,7 +403,7 @@ def test_early_stopping_arguments():
         EarlyStopping(0)
     with pytest.raises(TypeError, match=r"patience must be an integer >= 1, got 1\.5"):
         EarlyStopping(1.5)
-    with pytest.raises(ValueError, match=r"min_delta must be >= 0\.0, got -0\.1"):
+    with pytest.raises(ValueError, match=r"min_delta must be a finite number >= 0, got -0\.1"):
         EarlyStopping(3, min_delta=-0.1)
 
 
@@ -309,7 +415,7 @@ def test_dropout_mask_rate():
 def test_perceptron_arguments():
     with pytest.raises(ValueError, match=r"n_features must be >= 1, got 0"):
         Perceptron(0)
-    with pytest.raises(ValueError, match=r"lr must be > 0\.0, got 0\.0"):
+    with pytest.raises(ValueError, match=r"lr must be a finite number > 0, got 0\.0"):
         Perceptron(2, lr=0.0)
     p = Perceptron(2, seed=0)
     w0 = p.w.copy()
@@ -319,8 +425,9 @@ def test_perceptron_arguments():
         p.fit(X, np.array([0, 1, -1, 0]))
     with pytest.raises(ValueError, match=r"len\(y\) must equal len\(X\) = 4 .*got 2"):
         p.fit(X, np.array([0, 1]))
-    with pytest.raises(ValueError, match=r"X must have 2 columns .*got 3"):
-        p.fit(np.ones((4, 3)), np.array([0, 1, 0, 1]))
+    for call in (lambda a: p.fit(a, np.array([0, 1, 0, 1])), p.predict, p.decision_function):
+        with pytest.raises(ValueError, match=r"X must have 2 columns \(n_features\), got 3"):
+            call(np.ones((4, 3)))
     with pytest.raises(ValueError, match=r"epochs must be >= 1, got 0"):
         p.fit(X, np.array([0, 1, 0, 1]), epochs=0)
     with pytest.raises(ValueError, match=r"x must have 2 entries, got 3"):
@@ -334,7 +441,16 @@ def test_perceptron_arguments():
 
 
 def test_gradient_check_arguments():
-    with pytest.raises(ValueError, match=r"eps must be > 0\.0, got 0\.0"):
+    with pytest.raises(ValueError, match=r"eps must be a finite number > 0, got 0\.0"):
         gradient_check(net(), X, Y_REG, eps=0.0)
     with pytest.raises(ValueError, match=r"dropout must be in \[0\.0, 1\.0\), got 1\.0"):
         gradient_check(net(), X, Y_REG, dropout=1.0)
+
+
+def test_r2_score_of_a_constant_target_is_undefined():
+    with pytest.raises(ValueError, match=r"y_true must not be constant .*got every value "
+                                         r"equal to 2"):
+        r2_score(np.full(5, 2.0), np.arange(5.0))
+    with pytest.raises(ValueError, match=r"y_true and y_pred must have the same shape"):
+        r2_score(np.arange(3.0), np.arange(4.0))
+    assert r2_score(np.arange(4.0), np.arange(4.0)) == 1.0

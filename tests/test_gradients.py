@@ -258,3 +258,21 @@ def test_numerical_gradient_of_a_quadratic_and_restores_theta():
     grad = numerical_gradient(lambda: float(np.sum(theta**2) + 3 * theta[0, 0]), theta)
     assert_allclose(grad, [[5.0, -4.0], [1.0, 6.0]], rtol=0, atol=1e-8)
     assert np.array_equal(theta, original)
+
+
+@pytest.mark.parametrize("fail_on_call", [1, 2, 3, 4])
+def test_numerical_gradient_restores_theta_when_f_raises(fail_on_call):
+    # f fails on its n-th call: on the +ε or the −ε side, of the first or the second entry
+    theta = np.array([1.0, -2.0])
+    original = theta.copy()
+    calls = []
+
+    def f():
+        calls.append(1)
+        if len(calls) == fail_on_call:
+            raise RuntimeError("f failed")
+        return float(np.sum(theta**2))
+
+    with pytest.raises(RuntimeError, match="f failed"):
+        numerical_gradient(f, theta)
+    assert np.array_equal(theta, original)

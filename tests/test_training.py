@@ -262,6 +262,48 @@ def test_fit_early_stopping_min_delta_counts_small_improvements_as_none():
     assert same_parameters(net, params[1])  # restore_best defaults to True
 
 
+def test_best_epoch_follows_min_delta_with_patience_and_argmin_without():
+    # History.best_epoch: with patience, the last epoch that improved by at least min_delta
+    # (what the callback sees too, every epoch); without patience, argmin(val_loss) + 1.
+    X, y = regression_data(n=32)
+    X_val, y_val = regression_data(seed=9, n=16)
+    seen = []
+
+    def callback(epoch, history):
+        seen.append(history.best_epoch)
+
+    history = fit(MLP([2, 6, 1], activation="tanh", seed=0), X, y, loss="mse", lr=0.05,
+                  epochs=50, validation=(X_val, y_val), patience=3, min_delta=1e6, seed=0,
+                  callback=callback, progress=False)
+    assert int(np.argmin(history.val_loss)) + 1 > 1  # the argmin would be a later epoch
+    assert seen == [1, 1, 1, 1] and history.best_epoch == 1
+    seen.clear()
+    history = fit(MLP([2, 6, 1], activation="tanh", seed=0), X, y, loss="mse", lr=0.05,
+                  epochs=6, validation=(X_val, y_val), seed=0, callback=callback,
+                  progress=False)
+    assert seen == [int(np.argmin(history.val_loss[:k])) + 1 for k in range(1, 7)]
+    assert history.best_epoch == int(np.argmin(history.val_loss)) + 1
+
+
+def test_min_delta_without_patience_is_refused():
+    X, y = regression_data(n=10)
+    with pytest.raises(ValueError, match=r"min_delta=0\.01 needs patience \(early stopping\) "
+                                         r"to apply to, got None"):
+        fit(MLP([2, 3, 1], seed=0), X, y, loss="mse", lr=0.1, epochs=1, min_delta=0.01,
+            validation=regression_data(seed=1, n=5))
+
+
+def test_history_and_the_error_keep_their_import_paths():
+    import mlp_core
+    import mlp_core.history
+    import mlp_core.training
+
+    for name in ("History", "TrainingDivergedError"):
+        assert getattr(mlp_core.training, name) is getattr(mlp_core.history, name)
+        assert getattr(mlp_core, name) is getattr(mlp_core.history, name)
+    assert mlp_core.training.fit is mlp_core.fit
+
+
 # --- reproducibility --------------------------------------------------------------------------
 
 def train(init_seed, fit_seed):
@@ -386,10 +428,10 @@ def test_progress_auto_stays_silent_for_a_quick_run(capsys):
 
 
 def test_progress_auto_shows_a_bar_when_the_run_is_predicted_to_be_long(capsys, monkeypatch):
-    import mlp_core.training
+    import mlp_core.progress
 
     # any run is "long" if the threshold is 0 s: the bar must appear after the first epoch
-    monkeypatch.setattr(mlp_core.training, "PROGRESS_AFTER_SECONDS", 0.0)
+    monkeypatch.setattr(mlp_core.progress, "PROGRESS_AFTER_SECONDS", 0.0)
     X, y = _toy_regression()
     fit(MLP([2, 4, 1], seed=0), X, y, loss="mse", lr=0.05, epochs=4, progress="auto")
     assert "4/4" in capsys.readouterr().err

@@ -1,0 +1,61 @@
+"""The progress bar of ``fit``: a tqdm bar that appears only for runs that take a while.
+
+tqdm is optional: without it there is no bar and training goes on. ``fit`` decides after
+the first epoch whether the whole run will take longer than ``PROGRESS_AFTER_SECONDS``.
+"""
+
+from __future__ import annotations
+
+import time
+
+__all__ = ["PROGRESS_AFTER_SECONDS", "ProgressBar"]
+
+#: A run predicted (after its first epoch) to take longer than this shows a progress bar.
+PROGRESS_AFTER_SECONDS = 3.0
+
+
+class ProgressBar:
+    """A tqdm bar that appears only for runs that will take a while (or always/never).
+
+    Parameters
+    ----------
+    mode : True, False or 'auto'
+        Always, never, or when the first epoch predicts more than
+        ``PROGRESS_AFTER_SECONDS`` for the whole run.
+    epochs : int
+        The most epochs the run will train (the bar's total).
+    """
+
+    def __init__(self, mode, epochs):
+        if mode not in (True, False, "auto"):
+            raise ValueError(f"progress must be True, False or 'auto', got {mode!r}")
+        self.mode, self.epochs, self.bar = mode, epochs, None
+        self.start = time.perf_counter()
+        if mode is True:
+            self._open(0)
+
+    def _open(self, done):
+        try:
+            from tqdm.auto import tqdm
+        except ImportError:  # tqdm is optional: no bar, training goes on
+            self.mode = False
+            return
+        self.bar = tqdm(total=self.epochs, initial=done, unit="epoch", desc="fit")
+
+    def update(self, epoch, history):
+        """Advance the bar by one epoch and show the latest losses of ``history``."""
+        if self.bar is None and self.mode == "auto" and epoch == 1:
+            predicted = (time.perf_counter() - self.start) * self.epochs
+            if predicted > PROGRESS_AFTER_SECONDS:
+                self._open(0)
+        if self.bar is not None:
+            losses = {"train": f"{history.train_loss[-1]:.4g}"}
+            if history.val_loss:
+                losses["val"] = f"{history.val_loss[-1]:.4g}"
+            self.bar.set_postfix(losses, refresh=False)
+            self.bar.update(1)
+
+    def close(self):
+        """Close the bar, if one was opened."""
+        if self.bar is not None:
+            self.bar.close()
