@@ -19,11 +19,13 @@ def read_rows(path: Path, header: bool):
 
     ``header`` is None, or ``(line_no, column_names)`` when ``header`` is True.
 
-    Blank lines are skipped. Every row must have as many fields as the first line.
+    Blank lines are skipped. Every row must have as many fields as the first line. The text
+    is UTF-8, with or without a byte-order mark (Excel writes one when it saves "CSV UTF-8");
+    the mark is not part of the first field.
     """
     opener = gzip.open if path.suffix == ".gz" else open
     try:
-        with opener(path, "rt", encoding="utf-8", newline="") as f:
+        with opener(path, "rt", encoding="utf-8-sig", newline="") as f:
             reader = csv.reader(f)
             rows = [(reader.line_num, fields) for fields in reader if fields]
     except (UnicodeDecodeError, gzip.BadGzipFile, EOFError, csv.Error) as exc:

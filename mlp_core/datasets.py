@@ -1,114 +1,32 @@
 """Loaders for the three real data sets stored in ``NNData/``.
 
-Each loader reads one CSV file with the standard library (``csv``, ``gzip``) and returns a
-:class:`Dataset`: a design matrix ``X`` of shape (n_samples, n_features) whose rows are
-samples, a target vector ``y`` and the names and provenance needed to read them. Nothing is
-rescaled or imputed here; a loader either keeps a value, drops its row and says so in
-``Dataset.notes``, or refuses the file with an error naming the path, the 1-based line number
-and the offending value. Non-goals: downloading, caching, pandas.
+Each loader reads one CSV file with the standard library (``csv``, ``gzip``; see
+:mod:`mlp_core.csv_rows`) and returns a :class:`~mlp_core.dataset.Dataset`: a design matrix
+``X`` of shape (n_samples, n_features) whose rows are samples, a target vector ``y`` and the
+names and provenance needed to read them. Nothing is rescaled or imputed here; a loader either
+keeps a value, drops its row and says so in ``Dataset.notes``, or refuses the file with an
+error naming the path, the 1-based line number and the offending value. Non-goals:
+downloading, caching, pandas.
 
 The files are looked up in the ``path=`` argument, else in the folder named by the environment
-variable ``NNDATA_DIR``, else in :data:`DATA_DIR`. Each file has a datasheet in ``NNData/``.
+variable ``NNDATA_DIR``, else in :data:`DATA_DIR` (:func:`~mlp_core.dataset.find_data_file`).
+Each file has a datasheet in ``NNData/``.
 """
 
 from __future__ import annotations
 
-import os
 from collections import Counter
-from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
 from .csv_rows import columns_of, parse_number, read_rows
+from .dataset import DATA_DIR, Dataset, find_data_file
 
-# The default folder. Loaders read the environment variable NNDATA_DIR at each call, so
-# setting it (even after import) redirects them without touching this constant.
-DATA_DIR = Path(__file__).resolve().parent.parent / "NNData"
+__all__ = ["DATA_DIR", "Dataset", "load_concrete", "load_digits", "load_penguins"]
 
 PENGUIN_SPECIES = ("Adelie", "Chinstrap", "Gentoo")
 MISSING_CHOICES = ("drop", "raise")
 _MISSING_TOKENS = ("NA", "")
-
-
-@dataclass(frozen=True, eq=False)
-class Dataset:
-    """A data set ready for a model: features, target and where they came from.
-
-    Attributes
-    ----------
-    X : ndarray of shape (n_samples, n_features), float64
-        One row per sample, one column per feature, in the units of the source file.
-    y : ndarray of shape (n_samples,)
-        float64 values for regression; int64 class indices into ``target_names`` for
-        classification.
-    feature_names : tuple of str, length n_features
-    target_name : str
-    target_names : tuple of str of length n_classes, or None for regression
-    description : str
-        Short human summary, including source and licence.
-    task : {"regression", "classification"}
-    notes : tuple of str
-        What the loader did, e.g. rows dropped and their file line numbers.
-    name : str
-        Short name used by ``repr``, e.g. ``"penguins"``.
-    """
-
-    X: np.ndarray
-    y: np.ndarray
-    feature_names: tuple[str, ...]
-    target_name: str
-    target_names: tuple[str, ...] | None
-    description: str
-    task: str
-    notes: tuple[str, ...] = ()
-    name: str = "dataset"
-
-    def __post_init__(self):
-        if self.task not in ("regression", "classification"):
-            raise ValueError(
-                f"task must be 'regression' or 'classification', got {self.task!r}"
-            )
-        if self.X.ndim != 2 or self.y.shape != (self.X.shape[0],):
-            raise ValueError(
-                f"X must have shape (n_samples, n_features) and y shape (n_samples,), "
-                f"got X {self.X.shape} and y {self.y.shape}"
-            )
-        if len(self.feature_names) != self.X.shape[1]:
-            raise ValueError(
-                f"feature_names must name all {self.X.shape[1]} columns of X, "
-                f"got {len(self.feature_names)} names"
-            )
-        if (self.task == "classification") == (self.target_names is None):
-            raise ValueError(
-                f"target_names must be a tuple for classification and None for regression, "
-                f"got {self.target_names!r} for task {self.task!r}"
-            )
-
-    @property
-    def n_classes(self) -> int | None:
-        """Number of classes, or None for a regression data set."""
-        return None if self.target_names is None else len(self.target_names)
-
-    def __repr__(self) -> str:
-        classes = "" if self.n_classes is None else f", {self.n_classes} classes"
-        return f"Dataset({self.name!r}, X={self.X.shape}, task={self.task!r}{classes})"
-
-
-def _resolve(path, filename: str, loader: str, what: str) -> Path:
-    """Return the file to read: ``path`` (a file or a folder), else NNDATA_DIR, else DATA_DIR."""
-    if path is None:
-        path = Path(os.environ.get("NNDATA_DIR") or DATA_DIR)
-    path = Path(path)
-    if path.is_dir():
-        path = path / filename
-    if not path.is_file():
-        raise FileNotFoundError(
-            f"{loader}: no data file at '{path}'; expected {what} ({filename}). "
-            f"Pass path=..., set NNDATA_DIR, or see NNData/README.md."
-        )
-    return path
-
 
 CONCRETE_FEATURES = (
     "cement", "blast_furnace_slag", "fly_ash", "water", "superplasticizer",
@@ -130,7 +48,7 @@ def load_concrete(path=None) -> Dataset:
         ``X`` of shape (1030, 8): seven mix components in kg/m^3 and age in days;
         ``y`` of shape (1030,): compressive strength in MPa.
     """
-    path = _resolve(path, "concrete.csv", "load_concrete", "the concrete strength data set")
+    path = find_data_file(path, "concrete.csv", "load_concrete", "the concrete strength data set")
     header, rows = read_rows(path, header=True)
     names = CONCRETE_FEATURES + ("compressive_strength",)
     cols = columns_of(path, header, names)
@@ -167,6 +85,7 @@ def load_penguins(path=None, missing: str = "drop") -> Dataset:
     missing : {"drop", "raise"}, default "drop"
         What to do with a row whose feature is ``NA`` or empty: drop it (recorded, with its
         file line number, in ``notes``) or raise ValueError naming file, line and column.
+        If every row has a missing feature, "drop" raises ValueError too (no rows left).
 
     Returns
     -------
@@ -176,7 +95,7 @@ def load_penguins(path=None, missing: str = "drop") -> Dataset:
     """
     if missing not in MISSING_CHOICES:
         raise ValueError(f"missing must be one of {MISSING_CHOICES}, got {missing!r}")
-    path = _resolve(path, "penguins.csv", "load_penguins", "the Palmer penguins data set")
+    path = find_data_file(path, "penguins.csv", "load_penguins", "the Palmer penguins data set")
     header, rows = read_rows(path, header=True)
     species_col, *cols = columns_of(path, header, ("species",) + PENGUIN_FEATURES)
     features, labels, dropped = [], [], []
@@ -200,6 +119,12 @@ def load_penguins(path=None, missing: str = "drop") -> Dataset:
             continue
         features.append([parse_number(path, line, n, v) for n, v in zip(PENGUIN_FEATURES, values)])
         labels.append(PENGUIN_SPECIES.index(label))
+    if not features:
+        raise ValueError(
+            f"{path}: no rows left after dropping rows with missing values: all {len(rows)} "
+            f"data rows (file lines {rows[0][0]} to {rows[-1][0]}) have a feature that is "
+            f"'NA' or empty"
+        )
     notes = [f"read {len(rows)} rows from {path.name}"]
     if dropped:
         notes.append(
@@ -234,7 +159,7 @@ def load_digits(path=None) -> Dataset:
         ``X`` of shape (1797, 64): ink counts 0..16 of the 8x8 image in row-major order,
         columns ``pixel_r_c``; ``y`` of shape (1797,): the digit, int64 0..9.
     """
-    path = _resolve(path, "digits.csv.gz", "load_digits", "the 8x8 digits data set")
+    path = find_data_file(path, "digits.csv.gz", "load_digits", "the 8x8 digits data set")
     _, rows = read_rows(path, header=False)
     if len(rows[0][1]) != 65:
         raise ValueError(
@@ -256,7 +181,8 @@ def load_digits(path=None) -> Dataset:
         )
     blank = [names[j] for j in np.flatnonzero(table[:, :64].max(axis=0) == 0)]
     notes = (
-        f"read {len(rows)} rows from {path}; pixel counts kept as they are (0..16, not scaled)",
+        f"read {len(rows)} rows from {path.name}; pixel counts kept as they are "
+        f"(0..16, not scaled)",
         f"{len(blank)} pixels are 0 in every image: {', '.join(blank) or 'none'}",
     )
     return Dataset(

@@ -14,10 +14,11 @@ which grows in proportion to the batch size n and, for layers of equal width, to
 of layers. Prediction needs none of it: computing layer l only needs layer l-1, so a
 forward pass that forgets each layer once the next is computed (as ``MLP.predict`` does)
 holds two layers' values at a time, whatever the depth: h^(l-1) and z^(l) while Eq. (11)
-runs, then z^(l) and sigma(z^(l)) while Eq. (12) runs (``prediction_bytes``; activations
-that build temporaries of their own, like the sigmoid, add those).
+runs, then z^(l) and sigma(z^(l)) while Eq. (12) runs (``prediction_bytes``).
 ``peak_bytes`` measures what a call really allocates, with the standard library's
-``tracemalloc`` (numpy reports its arrays to it). Everything here needs numpy alone.
+``tracemalloc`` (numpy reports its arrays to it): the layers, and also what the call does
+besides (``predict`` first checks that X is finite; see ``prediction_bytes``).
+Everything here needs numpy alone.
 """
 
 from __future__ import annotations
@@ -68,20 +69,33 @@ def forward_cache_bytes(layer_sizes, batch_size, dtype=np.float64, dropout=0.0, 
 
 
 def prediction_bytes(layer_sizes, batch_size, dtype=np.float64):
-    """Bytes that prediction holds at once: two layers, 2 · n · max_l N_l · b (l >= 1).
+    """Bytes of layer values that prediction holds at once: 2 · n · max_l N_l · b (l >= 1).
 
     A forward pass used only for prediction (``MLP.predict``) drops h^(l-1) as soon as z^(l)
     is computed and drops z^(l) as soon as h^(l) = sigma(z^(l)) exists. So at any moment it
     holds the layer being computed plus the one it comes from: h^(l-1) and z^(l) during
     Eq. (11), z^(l) and sigma(z^(l)) during Eq. (12). Both pairs fit in twice the widest
-    layer, and the second pair fills it exactly when the widest layer is a hidden one.
-    The input X is not counted (the caller holds it before and after the call), so the
-    widest layer is taken over l = 1 .. L+1.
+    layer, and the second pair fills it exactly when the widest layer is a hidden one (when
+    the output layer is the widest, predict holds at most N_L + N_{L+1} numbers per sample,
+    less than this count). The input X is not counted (the caller holds it before and after
+    the call), so the widest layer is taken over l = 1 .. L+1.
 
-    This is an upper bound on what ``peak_bytes(net.predict, X)`` measures for ReLU and
-    tanh, which make no temporaries of their own; it is reached when the widest layer is
-    hidden. The overflow-safe sigmoid builds a few temporary arrays while it runs and
-    needs about five layers' worth instead of two.
+    Only layer values are counted. ``peak_bytes(net.predict, X)`` measures the whole call,
+    which with ReLU or tanh (they make no temporaries of their own) also holds:
+
+    - a copy of X converted to the network's dtype, n · N_I · b bytes for the whole call,
+      if X has another dtype (float64 X into a float32 network);
+    - ``np.isfinite(X)`` from predict's input check: n · N_I bytes (one bool per input
+      value), freed before layer 1 is computed. It alone sets the peak when it exceeds the
+      layers, e.g. for [784, 32, 10]: 784 bytes per sample against 2 · 32 · 8 = 512;
+    - a buffer numpy may set aside while it adds b^(l) in place, at most ``np.getbufsize()``
+      numbers (8192, 64 KiB in float64), and Python objects of a few hundred bytes.
+
+    So the measured peak is at least copy + max(n · N_I, layers), and at most that plus
+    the buffer and a few KiB. Here "layers" is n · b times the largest of N_1, N_{l-1} + N_l
+    (l >= 2) and 2 N_l (hidden l): this count when the widest layer is hidden, less otherwise.
+    The overflow-safe sigmoid builds a few temporary arrays while it runs and needs about
+    five layers' worth instead of two.
 
     Parameters
     ----------

@@ -8,15 +8,9 @@ permutations (``np.random.default_rng(seed)``); ``stratify=True`` keeps class pr
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
-
-def _check_fraction(name: str, value) -> None:
-    """Raise ValueError unless ``value`` is a real number in [0, 1)."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 <= value < 1:
-        raise ValueError(f"{name} must be a fraction in [0, 1), got {value!r}")
+from ._checks import check_real
 
 
 def _largest_remainder(counts: np.ndarray, fraction: float) -> np.ndarray:
@@ -57,8 +51,8 @@ def train_val_test_split(X, y, *, val_size=0.2, test_size=0.2, seed=None, strati
             f"X and y must have the same number of samples (rows), got X of shape {X.shape} "
             f"and y of shape {y.shape}"
         )
-    _check_fraction("val_size", val_size)
-    _check_fraction("test_size", test_size)
+    val_size = check_real(val_size, "val_size", low=0.0, high=1.0, high_open=True)
+    test_size = check_real(test_size, "test_size", low=0.0, high=1.0, high_open=True)
     if val_size + test_size >= 1:
         raise ValueError(
             f"val_size + test_size must be < 1, got {val_size} + {test_size} = "
@@ -133,12 +127,21 @@ class Standardizer:
 
     @staticmethod
     def _as_matrix(X, name: str) -> np.ndarray:
-        """Return ``X`` as a 2-D float32/float64 array, or raise ValueError naming ``name``."""
+        """Return ``X`` as a 2-D float32/float64 array.
+
+        Raises TypeError naming ``name`` for a non-numeric dtype (strings, objects, complex)
+        and ValueError for an array that is not 2-D.
+        """
         X = np.asarray(X)
         real = X.dtype == bool or np.issubdtype(X.dtype, np.integer) or np.issubdtype(
             X.dtype, np.floating
         )
-        if X.ndim != 2 or not real:
+        if not real:
+            raise TypeError(
+                f"{name} must be a numeric array of shape (n_samples, n_features), "
+                f"got dtype {X.dtype}"
+            )
+        if X.ndim != 2:
             raise ValueError(
                 f"{name} must be a 2-D numeric array of shape (n_samples, n_features), "
                 f"got shape {X.shape} and dtype {X.dtype}"

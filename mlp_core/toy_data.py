@@ -14,19 +14,18 @@ widget dropdown shows to the generators; ``make_toy(name, ...)`` dispatches on t
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
+from ._checks import check_int, check_real
 
-def _check(n, noise) -> None:
-    """Validate the arguments shared by all generators."""
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 2:
-        raise ValueError(f"n must be an integer >= 2, got {n!r}")
-    if isinstance(noise, bool) or not isinstance(noise, numbers.Real) or not (
-        np.isfinite(noise) and noise >= 0
-    ):
-        raise ValueError(f"noise must be a finite number >= 0, got {noise!r}")
+
+def _check(n, noise):
+    """Check the arguments shared by all generators; return them as (int, float).
+
+    Raises TypeError for a value of the wrong type (``n="10"``, ``noise=None``) and
+    ValueError for one out of range (``n=1``, ``noise=-0.1``), naming the argument.
+    """
+    return check_int(n, "n", minimum=2), check_real(noise, "noise", low=0.0)
 
 
 def _finish(points: list, rng: np.random.Generator, noise: float):
@@ -62,7 +61,7 @@ def make_moons(n: int = 200, noise: float = 0.15, seed=None):
     y : ndarray of shape (n,), int64
         0 for the upper moon, 1 for the lower one.
     """
-    _check(n, noise)
+    n, noise = _check(n, noise)
     rng = np.random.default_rng(seed)
     n0, n1 = _class_sizes(n)
     t0, t1 = rng.uniform(0, np.pi, n0), rng.uniform(0, np.pi, n1)
@@ -89,7 +88,7 @@ def make_circles(n: int = 200, noise: float = 0.1, seed=None):
     y : ndarray of shape (n,), int64
         0 for the outer ring, 1 for the inner ring.
     """
-    _check(n, noise)
+    n, noise = _check(n, noise)
     rng = np.random.default_rng(seed)
     rings = []
     for size, radius in zip(_class_sizes(n), (1.5, 0.6)):
@@ -119,7 +118,7 @@ def make_xor(n: int = 200, noise: float = 0.3, seed=None):
     y : ndarray of shape (n,), int64
         0 for the blobs at (1, 1) and (-1, -1), 1 for (-1, 1) and (1, -1).
     """
-    _check(n, noise)
+    n, noise = _check(n, noise)
     rng = np.random.default_rng(seed)
     corners = (np.array([[1.0, 1.0], [-1.0, -1.0]]), np.array([[-1.0, 1.0], [1.0, -1.0]]))
     # Each class alternates between its two corners, so the blobs differ by at most one point.
@@ -148,9 +147,8 @@ def make_spirals(n: int = 200, noise: float = 0.1, seed=None, turns: float = 1.5
     y : ndarray of shape (n,), int64
         The arm: 0 or 1 (the second arm is the first one rotated by 180 degrees).
     """
-    _check(n, noise)
-    if not (isinstance(turns, numbers.Real) and np.isfinite(turns) and turns > 0):
-        raise ValueError(f"turns must be a finite number > 0, got {turns!r}")
+    n, noise = _check(n, noise)
+    turns = check_real(turns, "turns", low=0.0, low_open=True)
     rng = np.random.default_rng(seed)
     arms = []
     for k, size in enumerate(_class_sizes(n)):

@@ -177,6 +177,41 @@ def test_line_numbers_count_blank_lines_and_crlf(tmp_path):
     assert load_concrete(path).X.shape == (2, 8)
 
 
+def test_files_saved_with_a_byte_order_mark_load_like_plain_utf8(tmp_path):
+    # Excel's "CSV UTF-8" starts the file with U+FEFF; it must not become part of a name.
+    bom = "\ufeff"
+    concrete = write(tmp_path / "concrete.csv", [bom + CONCRETE_HEADER, "1,2,3,4,5,6,7,28,9.5"])
+    ds = load_concrete(concrete)
+    assert ds.X.shape == (1, 8) and ds.y[0] == 9.5
+    penguins = write(tmp_path / "penguins.csv",
+                     [bom + PENGUIN_HEADER, "Gentoo,Biscoe,47,15,217,5000,female,2009"])
+    np.testing.assert_array_equal(load_penguins(penguins).X, [[47, 15, 217, 5000]])
+    digits = write(tmp_path / "digits.csv.gz", [bom + digit_row(4, 7)], compress=True)
+    np.testing.assert_array_equal(load_digits(digits).y, [7])
+
+
+def test_penguins_with_every_row_missing_a_value_is_an_error_not_an_empty_set(tmp_path):
+    lines = [PENGUIN_HEADER, "Adelie,Dream,NA,18,190,3700,male,2007",
+             "Gentoo,Biscoe,47,15,217,,female,2009"]
+    path = write(tmp_path / "penguins.csv", lines)
+    expected = re.escape(f"{path}") + ".*no rows left after dropping rows with missing values"
+    with pytest.raises(ValueError, match=expected + r".*all 2 data rows \(file lines 2 to 3\)"):
+        load_penguins(path)
+
+
+@pytest.mark.parametrize("loader, name, lines", [
+    (load_concrete, "concrete.csv", [CONCRETE_HEADER, "1,2,3,4,5,6,7,28,9"]),
+    (load_penguins, "penguins.csv", [PENGUIN_HEADER, "Gentoo,Biscoe,47,15,217,5000,f,2009"]),
+    (load_digits, "digits.csv.gz", [digit_row()]),
+])
+def test_notes_name_the_file_not_its_folder(tmp_path, loader, name, lines):
+    folder = tmp_path / "some_folder"
+    folder.mkdir()
+    ds = loader(write(folder / name, lines, compress=name.endswith(".gz")))
+    assert any(name in note for note in ds.notes)
+    assert not any("some_folder" in text for text in (*ds.notes, ds.description))
+
+
 @pytest.mark.parametrize(
     "row, message",
     [
@@ -316,23 +351,45 @@ def test_make_toy_rejects_unknown_name():
         make_toy("blobs")
 
 
+# Wrong type: TypeError; right type, wrong value: ValueError. Each message names the
+# argument and the value (the rule's wording belongs to mlp_core._checks).
+
+
 @pytest.mark.parametrize("make", list(TOY_DATASETS.values()))
-@pytest.mark.parametrize("n", [1, 0, -5, 2.5, 200.0, True, "10"])
-def test_toy_rejects_bad_n(make, n):
-    with pytest.raises(ValueError, match=rf"n must be an integer >= 2, got {re.escape(repr(n))}"):
+@pytest.mark.parametrize("n, error, shown", [
+    (1, ValueError, "1"), (0, ValueError, "0"), (-5, ValueError, "-5"),
+    (2.5, TypeError, "2.5"), (200.0, TypeError, "200.0"), (True, TypeError, "True"),
+    ("10", TypeError, "'10'"), (None, TypeError, "None"),
+])
+def test_toy_rejects_bad_n(make, n, error, shown):
+    with pytest.raises(error, match=rf"^n must .*got {re.escape(shown)}$"):
         make(n=n)
 
 
 @pytest.mark.parametrize("make", list(TOY_DATASETS.values()))
-@pytest.mark.parametrize("noise", [-0.1, float("nan"), float("inf"), "0.1", None])
-def test_toy_rejects_bad_noise(make, noise):
-    with pytest.raises(ValueError, match=rf"noise must be a finite number >= 0, got {noise!r}"):
+@pytest.mark.parametrize("noise, error, shown", [
+    (-0.1, ValueError, "-0.1"), (float("nan"), ValueError, "nan"),
+    (float("inf"), ValueError, "inf"), ("0.1", TypeError, "'0.1'"), (None, TypeError, "None"),
+    (True, TypeError, "True"),
+])
+def test_toy_rejects_bad_noise(make, noise, error, shown):
+    with pytest.raises(error, match=rf"^noise must .*got {re.escape(shown)}$"):
         make(noise=noise)
 
 
-def test_spirals_rejects_bad_turns():
-    with pytest.raises(ValueError, match="turns must be a finite number > 0, got 0"):
-        make_spirals(turns=0)
+@pytest.mark.parametrize("turns, error, shown", [
+    (0, ValueError, "0.0"), (-1.5, ValueError, "-1.5"), (float("inf"), ValueError, "inf"),
+    (True, TypeError, "True"), ("1.5", TypeError, "'1.5'"), (None, TypeError, "None"),
+])
+def test_spirals_rejects_bad_turns(turns, error, shown):
+    with pytest.raises(error, match=rf"^turns must .*got {re.escape(shown)}$"):
+        make_spirals(turns=turns)
+
+
+def test_toy_accepts_numpy_numbers():
+    X, y = make_moons(np.int64(20), np.float32(0.1), seed=0)
+    np.testing.assert_array_equal(X, make_moons(20, float(np.float32(0.1)), seed=0)[0])
+    assert make_spirals(10, seed=0, turns=np.float64(2.0))[0].shape == (10, 2)
 
 
 # ---------------------------------------------------------------- splits
@@ -407,13 +464,22 @@ def test_stratified_split_on_penguins_matches_unstratified_sizes():
         assert np.all(np.abs(np.bincount(y_part, minlength=3) - fraction * totals) < slack)
 
 
+@pytest.mark.parametrize("size, shown", [("0.2", "'0.2'"), (True, "True"), (None, "None")])
+def test_split_rejects_a_fraction_of_the_wrong_type(size, shown):
+    X, y = numbered(10)
+    with pytest.raises(TypeError, match=rf"^test_size must .*got {re.escape(shown)}$"):
+        train_test_split(X, y, test_size=size)
+    with pytest.raises(TypeError, match=rf"^val_size must .*got {re.escape(shown)}$"):
+        train_val_test_split(X, y, val_size=size)
+
+
 def test_split_rejects_bad_arguments():
     X, y = numbered(10)
     with pytest.raises(ValueError, match=r"same number of samples.*\(10, 3\).*\(9,\)"):
         train_val_test_split(X, y[:9])
-    with pytest.raises(ValueError, match=r"test_size must be a fraction in \[0, 1\), got 1.0"):
+    with pytest.raises(ValueError, match=r"^test_size must .*got 1.0$"):
         train_test_split(X, y, test_size=1.0)
-    with pytest.raises(ValueError, match=r"val_size must be a fraction in \[0, 1\), got -0.1"):
+    with pytest.raises(ValueError, match=r"^val_size must .*got -0.1$"):
         train_val_test_split(X, y, val_size=-0.1)
     with pytest.raises(ValueError, match=r"val_size \+ test_size must be < 1, got 0.5 \+ 0.5"):
         train_val_test_split(X, y, val_size=0.5, test_size=0.5)
@@ -478,5 +544,9 @@ def test_standardizer_errors():
         s.inverse_transform(np.zeros((2, 5)))
     with pytest.raises(ValueError, match=r"X must be a 2-D numeric array.*got shape \(4,\)"):
         s.transform(np.zeros(4))
+    with pytest.raises(TypeError, match="X must be a numeric array .*got dtype <U1"):
+        s.transform(np.array([["a", "b", "c", "d"]]))
+    with pytest.raises(TypeError, match="X must be a numeric array .*got dtype object"):
+        Standardizer().fit([[1.0, None]])
     with pytest.raises(ValueError, match="only finite values.*1 NaN/inf"):
         Standardizer().fit(np.array([[1.0, np.nan], [2.0, 3.0]]))

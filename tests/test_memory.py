@@ -121,22 +121,72 @@ def test_measured_peaks():
     assert peaks[0] == pytest.approx(peaks[1], rel=0.01)  # independent of depth
 
 
+def layers_held_by_predict(sizes, n, itemsize):
+    """Bytes of layer values predict holds at its fullest, walking Eqs. (11)-(12) layer by layer.
+
+    X = h^(0) is not counted (the caller's array); h^(l-1) is freed once z^(l) exists and
+    z^(l) once sigma(z^(l)) exists; the output layer has no sigma (Eq. 13).
+    """
+    most = 0
+    for l in range(1, len(sizes)):
+        before = sizes[l - 1] if l >= 2 else 0
+        most = max(most, before + sizes[l])  # Eq. (11): h^(l-1) and z^(l)
+        if l < len(sizes) - 1:
+            most = max(most, 2 * sizes[l])  # Eq. (12): z^(l) and sigma(z^(l))
+    return n * most * itemsize
+
+
+SIZES = [[2, 64, 64, 1], [2, 64, 256, 64, 1], [300, 64, 1], [784, 32, 10], [2, 8, 100],
+         [64, 10]]
+
+
+@pytest.mark.parametrize("sizes", SIZES)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_prediction_bytes_counts_the_widest_pair_of_layers(sizes, dtype):
+    n, b = 1000, np.dtype(dtype).itemsize
+    held = layers_held_by_predict(sizes, n, b)
+    assert held <= prediction_bytes(sizes, n, dtype=dtype)
+    widest_is_hidden = max(sizes[1:-1], default=0) == max(sizes[1:])
+    assert (held == prediction_bytes(sizes, n, dtype=dtype)) == widest_is_hidden
+
+
 @pytest.mark.parametrize("activation", ["relu", "tanh"])
-@pytest.mark.parametrize("sizes", [[2, 256, 1], [2, 64, 256, 64, 1], [300, 64, 1]])
-def test_prediction_bytes_is_what_predict_holds_when_the_widest_layer_is_hidden(
-        activation, sizes):
-    n = 2000
-    net = mlp_core.MLP(sizes, activation=activation, seed=0)
-    X = np.random.default_rng(0).standard_normal((n, sizes[0]))
+@pytest.mark.parametrize("sizes", SIZES)
+@pytest.mark.parametrize("net_dtype, x_dtype", [(np.float64, np.float64),
+                                                (np.float32, np.float32),
+                                                (np.float32, np.float64),
+                                                (np.float64, np.float32)])
+def test_measured_predict_peak_is_layers_plus_input_check_and_copy(
+        activation, sizes, net_dtype, x_dtype):
+    # What the prediction_bytes docstring says peak_bytes(net.predict, X) sees besides layers.
+    n, n_in, b = 1000, sizes[0], np.dtype(net_dtype).itemsize
+    net = mlp_core.MLP(sizes, activation=activation, seed=0, dtype=net_dtype)
+    X = np.random.default_rng(0).standard_normal((n, n_in)).astype(x_dtype)
+    copy = n * n_in * b if x_dtype != net_dtype else 0  # X converted to the network's dtype
+    finite_check = n * n_in  # np.isfinite(X): one bool (1 byte) per input value
+    low = copy + max(finite_check, layers_held_by_predict(sizes, n, b))
+    bias_buffer = np.getbufsize() * b  # numpy's buffer while z += b runs, at most
     measured = peak_bytes(net.predict, X)
-    assert prediction_bytes(sizes, n) <= measured < 1.05 * prediction_bytes(sizes, n)
+    assert low <= measured <= low + bias_buffer + 4096
 
 
-def test_prediction_bytes_is_an_upper_bound_when_the_output_is_widest():
-    # [2, 8, 100]: at most h^(1) and z^(2) together, 8 + 100 < 2 · 100 numbers per sample
-    n, sizes = 2000, [2, 8, 100]
-    net = mlp_core.MLP(sizes, seed=0)
-    X = np.random.default_rng(0).standard_normal((n, 2))
-    measured = peak_bytes(net.predict, X)
-    assert n * 100 * 8 <= measured < 1.05 * n * (8 + 100) * 8
-    assert measured < prediction_bytes(sizes, n)
+def test_prediction_bytes_is_no_bound_on_the_measured_peak_of_a_wide_input():
+    # [784, 32, 10], n = 1000: the finiteness check holds 784 bytes per sample, the two
+    # layers 2 · 32 · 8 = 512; with float64 X into a float32 net the copy adds 784 · 4.
+    n = 1000
+    net = mlp_core.MLP([784, 32, 10], seed=0)
+    X = np.random.default_rng(0).standard_normal((n, 784))
+    assert peak_bytes(net.predict, X) >= n * 784 > prediction_bytes([784, 32, 10], n)
+    net32 = mlp_core.MLP([784, 32, 10], seed=0, dtype=np.float32)
+    measured = peak_bytes(net32.predict, X)
+    assert measured >= n * 784 * 4 + n * 784 > prediction_bytes([784, 32, 10], n, np.float32)
+
+
+def test_prediction_bytes_is_the_measured_peak_when_the_widest_layer_is_hidden():
+    # X in the network's dtype, few inputs: the layers set the peak, within 1 %.
+    n, sizes = 2000, [2, 64, 256, 64, 1]
+    for activation in ("relu", "tanh"):
+        net = mlp_core.MLP(sizes, activation=activation, seed=0)
+        X = np.random.default_rng(0).standard_normal((n, 2))
+        measured = peak_bytes(net.predict, X)
+        assert prediction_bytes(sizes, n) <= measured < 1.01 * prediction_bytes(sizes, n)

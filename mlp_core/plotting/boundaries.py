@@ -18,7 +18,8 @@ from ..losses import get_loss
 from .style import CMAP, MARKERS, new_figure, styled
 from .training_plots import plot_loss_curves
 
-__all__ = ["boundary_figure", "plot_decision_boundary", "probability_grid"]
+__all__ = ["boundary_and_loss_figure", "boundary_figure", "plot_decision_boundary",
+           "probability_grid"]
 
 #: petroff10's first two colours: class 0 blue, class 1 orange (also differ by marker).
 CLASS_COLOURS = ("#3f90da", "#ffa90e")
@@ -165,39 +166,69 @@ def plot_decision_boundary(ax, net, X_train, y_train, X_val=None, y_val=None, *,
 
 
 @styled
+def boundary_and_loss_figure(net, history, X_train, y_train, X_val=None, y_val=None, *,
+                             loss="binary_cross_entropy", resolution=100, boundary_left=True,
+                             figsize=(8.6, 3.5), margins=None):
+    """The decision boundary in one panel, the loss curves of ``history`` in the other.
+
+    ``boundary_figure`` (notebook 07) and ``training_figure`` (notebook 06) are made here and
+    add their own titles. The layout is fixed, not constrained: that halves the time to
+    render the PNG of a panel that redraws on every slider change. The loss axis is
+    logarithmic when the finite losses span more than two orders of magnitude.
+
+    Parameters
+    ----------
+    net, X_train, y_train, X_val, y_val, loss, resolution : see ``plot_decision_boundary``
+    history : mlp_core.History
+        Its ``best_epoch`` (lowest validation loss) is marked on the curves.
+    boundary_left : bool
+        True: boundary left, loss curves right; False: the other way round.
+    figsize : (float, float)
+        In inches.
+    margins : dict or None
+        Keyword arguments of ``Figure.subplots_adjust``.
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+    ax_map, ax_loss : matplotlib.axes.Axes
+        The boundary panel and the loss-curve panel.
+    """
+    fig, axes = new_figure(figsize=figsize, ncols=2)
+    fig.set_layout_engine(None)
+    fig.subplots_adjust(**(margins or {}))
+    ax_map, ax_loss = axes if boundary_left else axes[::-1]
+    plot_decision_boundary(ax_map, net, X_train, y_train, X_val, y_val, loss=loss,
+                           resolution=resolution)
+    values = np.asarray([*history.train_loss, *history.val_loss], dtype=float)
+    values = values[np.isfinite(values)]
+    spread = values.max() / values.min() if values.size and values.min() > 0 else 1.0
+    plot_loss_curves(ax_loss, history, best_epoch=history.best_epoch, log_y=spread > 100)
+    return fig, ax_map, ax_loss
+
+
+@styled
 def boundary_figure(net, history, X_train, y_train, X_val=None, y_val=None, *,
                     loss="binary_cross_entropy", title="", resolution=100):
     """Decision boundary with the points (left) and the loss curves of ``history`` (right).
 
-    The layout is fixed rather than constrained: that halves the time to render the PNG,
-    which matters for a panel that redraws on every slider change.
-
     Parameters
     ----------
-    net : mlp_core.MLP
-    history : mlp_core.History
-        Its ``best_epoch`` (lowest validation loss) is marked on the curves.
-    X_train, y_train, X_val, y_val : see ``plot_decision_boundary``
-    loss : str
+    net, history, X_train, y_train, X_val, y_val, loss, resolution :
+        See ``boundary_and_loss_figure``.
     title : str
         Title of the boundary axes.
-    resolution : int
 
     Returns
     -------
     matplotlib.figure.Figure
     """
-    fig, (ax_map, ax_loss) = new_figure(figsize=(8.6, 3.5), ncols=2)
-    fig.set_layout_engine(None)
-    fig.subplots_adjust(left=0.08, right=0.98, bottom=0.14, top=0.9, wspace=0.42)
-    plot_decision_boundary(ax_map, net, X_train, y_train, X_val, y_val, loss=loss,
-                           resolution=resolution)
+    fig, ax_map, ax_loss = boundary_and_loss_figure(
+        net, history, X_train, y_train, X_val, y_val, loss=loss, resolution=resolution,
+        figsize=(8.6, 3.5), margins=dict(left=0.08, right=0.98, bottom=0.14, top=0.9,
+                                         wspace=0.42))
     ax_map.set_title(title, fontsize="small")
-    values = np.asarray([*history.train_loss, *history.val_loss], dtype=float)
-    spread = values.max() / values.min() if values.size and values.min() > 0 else 1.0
-    plot_loss_curves(ax_loss, history, best_epoch=history.best_epoch, log_y=spread > 100,
-                     title="data loss L per epoch")
-    ax_loss.title.set_fontsize("medium")
+    ax_loss.set_title("data loss L per epoch", fontsize="medium")
     ax_loss.xaxis.set_major_locator(MaxNLocator(5, steps=[1, 2, 5, 10], integer=True))
     if ax_loss.get_yscale() == "linear":
         ax_loss.yaxis.set_major_locator(MaxNLocator(5))  # few tick labels: faster PNG

@@ -1,17 +1,16 @@
 """The figure of the training panel (lecture §4.5): loss curves beside the decision boundary.
 
-It combines ``plot_loss_curves`` (training_plots) with ``plot_decision_boundary``
-(boundaries). The loss axis switches to a log scale when the loss spans more than two
-orders of magnitude, as it does when a too-large learning rate makes training diverge.
+It is ``boundaries.boundary_and_loss_figure`` (``plot_decision_boundary`` beside
+``plot_loss_curves``) with the panels the other way round from notebook 07's
+``boundary_figure``, wider, and titled for a single run. The loss axis switches to a log
+scale when the loss spans more than two orders of magnitude, as it does when a too-large
+learning rate makes training diverge.
 """
 
 from __future__ import annotations
 
-import numpy as np
-
-from .boundaries import plot_decision_boundary
-from .style import new_figure, styled
-from .training_plots import plot_loss_curves
+from .boundaries import boundary_and_loss_figure
+from .style import styled
 
 __all__ = ["training_figure"]
 
@@ -42,15 +41,11 @@ def training_figure(history, net, X_train, y_train, X_val=None, y_val=None, *,
     -------
     matplotlib.figure.Figure
     """
-    fig, (ax_loss, ax_map) = new_figure(figsize=(10, 4), ncols=2)
-    fig.set_layout_engine(None)  # a fixed layout renders about twice as fast as constrained
-    fig.subplots_adjust(left=0.08, right=0.95, bottom=0.13, top=0.87, wspace=0.22)
-    values = np.asarray([*history.train_loss, *history.val_loss], dtype=float)
-    values = values[np.isfinite(values)]
-    spread = values.max() / values.min() if values.size and values.min() > 0 else 1.0
-    plot_loss_curves(ax_loss, history, best_epoch=history.best_epoch, title=title,
-                     log_y=spread > 100)
-    plot_decision_boundary(ax_map, net, X_train, y_train, X_val, y_val, loss=loss,
-                           resolution=resolution)
+    fig, ax_map, ax_loss = boundary_and_loss_figure(
+        net, history, X_train, y_train, X_val, y_val, loss=loss, resolution=resolution,
+        boundary_left=False, figsize=(10, 4),
+        margins=dict(left=0.08, right=0.95, bottom=0.13, top=0.87, wspace=0.22))
+    if title is not None:
+        ax_loss.set_title(title)
     ax_map.set_title("decision boundary after training")
     return fig

@@ -16,7 +16,7 @@ from matplotlib.ticker import MaxNLocator
 
 from ..network import MLP
 from ..plotting.diagrams import draw_network
-from ..plotting.style import MARKERS, new_figure, styled
+from ..plotting.style import MARKERS, layer_sup, new_figure, styled
 from ..plotting.training_plots import plot_loss_curves
 from ..regularization import dropout_mask
 from .base import Panel, fit_without_raising, float_slider, int_slider
@@ -25,7 +25,6 @@ from .regularization_lab import LOSS, MOMENTUM, lab_data
 __all__ = ["DROPOUT_LAYER_SIZES", "dropout_masks", "dropout_panel", "early_stopping_figure",
            "early_stopping_panel", "train_with_patience"]
 
-_SUP = str.maketrans("0123456789()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾")
 #: The network drawn by the dropout panel: [N_I, N_1, N_2, N_O].
 DROPOUT_LAYER_SIZES = (4, 10, 10, 3)
 
@@ -159,7 +158,7 @@ def _dropout_figure(masks, p, mask_seed, layer_sizes):
     draw_network(ax_net, layer_sizes, dropped=[m == 0 for m in masks])
     ax_net.set_title(f"one dropout mask (seed {mask_seed}), p = {p:.2f} (Fig. 7)",
                      fontsize="medium", pad=26)  # above the layer names
-    names = [f"h({l})".translate(_SUP) for l in range(1, len(masks) + 1)]
+    names = [f"h{layer_sup(l)}" for l in range(1, len(masks) + 1)]
     kept = [int(np.count_nonzero(m)) for m in masks]
     sizes = np.array(layer_sizes[1:-1])
     x = np.arange(len(masks))
