@@ -1,4 +1,4 @@
-# Two commands for a fresh machine (Python 3.10+ on PATH as python3):
+# Two commands for a fresh machine (Python 3.10+ as python3, else: make PYTHON=python3.12 lab):
 #   make lab    opens JupyterLab on notebooks/Neural_Networks.ipynb
 #   make test   runs every test: unit tests, nbval on every notebook, browser tests
 # Both create (or reuse) the virtual environment .venv and install what they need.
@@ -10,9 +10,27 @@ SANITIZE := tests/nbval_sanitize.cfg
 
 .PHONY: lab test unit nbval browser notebooks lint bench clean
 
+# The virtual environment, made by $(PYTHON): 3.10 or newer (else make PYTHON=python3.12 lab).
+# If making it fails (no venv module: Debian/Ubuntu without python3-venv, where venv stops
+# after writing bin/python; or pip cannot be upgraded), the half-made .venv is removed, so
+# the next run starts afresh instead of reusing a broken one.
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	@version=$$($(PYTHON) -c 'import platform; print(platform.python_version())' 2>/dev/null) || { \
+		echo "make: '$(PYTHON)' is not a working Python. Install Python 3.10 or newer, or pick" \
+			"one: make PYTHON=python3.12 lab" >&2; exit 1; }; \
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' || { \
+		echo "make: the kit needs Python 3.10 or newer, but '$(PYTHON)' is Python $$version." >&2; \
+		echo "      Pick another one, e.g.: make PYTHON=python3.12 lab (and the same for test)" >&2; \
+		exit 1; }; \
+	echo "creating $(VENV) with $(PYTHON) (Python $$version)"; \
+	rm -rf $(VENV); \
+	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); \
+		echo "make: '$(PYTHON) -m venv $(VENV)' failed; removed the half-made $(VENV)." \
+			"On Debian/Ubuntu: apt-get install python3-venv (python3.X-venv for another version)" >&2; \
+		exit 1; }; \
+	$(BIN)/python -m pip install --quiet --upgrade pip || { rm -rf $(VENV); \
+		echo "make: upgrading pip in the new $(VENV) failed (see above); removed $(VENV)" >&2; \
+		exit 1; }
 
 $(VENV)/.lab-installed: requirements.txt pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -r requirements.txt
@@ -33,8 +51,10 @@ test: lint unit nbval browser
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .
 
+# -W error is pytest's option here, not python's: pytest-xdist passes it on to its workers
+# (python -W error would set the filter in the parent process only).
 unit: $(VENV)/.test-installed
-	$(BIN)/python -W error -m pytest -q -n 2 tests --ignore=tests/browser
+	$(BIN)/python -m pytest -W error -q -n 2 tests --ignore=tests/browser
 
 nbval: $(VENV)/.test-installed
 	$(BIN)/python -m pytest -q -n 2 --dist loadscope --nbval --nbval-current-env \
@@ -52,6 +72,7 @@ bench: $(VENV)/.test-installed
 	$(BIN)/python -m pip install --quiet -r requirements-bench.txt
 	$(BIN)/python benchmarks/bench_classroom.py
 	$(BIN)/python benchmarks/bench_large_batch.py
+	$(BIN)/python benchmarks/bench_lab.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis test-artifacts
