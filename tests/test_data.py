@@ -151,6 +151,8 @@ def test_missing_file_names_path_and_data_set(tmp_path, monkeypatch):
         ([CONCRETE_HEADER, "1,2,3,4,5,6,7,28,9", "1,2,3,4,5,6,7,28"], 3, "expected 9 .*got 8"),
         ([CONCRETE_HEADER, "1,2,3,abc,5,6,7,28,9"], 2, "column 'water' .*got 'abc'"),
         ([CONCRETE_HEADER, "1,2,3,4,5,6,7,28,nan"], 2, "column 'compressive_strength'.*'nan'"),
+        ([CONCRETE_HEADER, "1,2,3,4,5,6,7,28,inf"], 2, "column 'compressive_strength'.*'inf'"),
+        ([CONCRETE_HEADER, "-inf,2,3,4,5,6,7,28,9"], 2, "column 'cement'.*'-inf'"),
         ([CONCRETE_HEADER, "1,2,3,4,5,6,7,NA,9"], 2, "column 'age' .*got 'NA'"),
         ([CONCRETE_HEADER.replace(",age", ",days"), "1,2,3,4,5,6,7,28,9"], 1, "lacks .*'age'"),
         (["1,2,3,4,5,6,7,28,9", "1,2,3,4,5,6,7,28,9"], 1, "lacks column"),

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
-from mlp_core import LOSSES, MLP, ForwardCache, Gradients
+from mlp_core import LOSSES, MLP, ForwardCache, Gradients, fit
 
 # --- a 2-2-1 ReLU network computed by hand ----------------------------------------------------
 #
@@ -151,11 +151,15 @@ def test_predict_equals_forward_output(rng):
     assert net.predict(X).shape == (7, 2)
 
 
-def test_predict_never_applies_dropout(rng):
+def test_predict_after_training_with_dropout_uses_every_unit_unscaled(rng):
+    # Inverted dropout scales during training, so prediction is the plain forward pass,
+    # Eqs. (11)-(13) with all units and no (1 - p) factor, written out here.
+    X, y = rng.normal(size=(40, 3)), rng.normal(size=(40, 2))
     net = MLP([3, 6, 2], seed=3)
-    X = rng.normal(size=(7, 3))
-    assert_array_equal(net.predict(X), net.predict(X))
-    assert_array_equal(net.predict(X), net.forward(X, dropout=0.0).output)
+    fit(net, X, y, loss="mse", lr=0.05, epochs=5, batch_size=8, dropout=0.5, seed=0)
+    (W1, W2), (b1, b2) = net.weights, net.biases
+    expected = np.maximum(X @ W1.T + b1, 0) @ W2.T + b2
+    assert_allclose(net.predict(X), expected, rtol=1e-12, atol=1e-12)
 
 
 # --- loss -------------------------------------------------------------------------------------

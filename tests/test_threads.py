@@ -28,12 +28,9 @@ def test_largest_product_is_batch_times_the_biggest_weight_matrix():
     assert largest_product(5, [3, 1]) == 15
 
 
-def test_small_threshold_is_four_million_multiply_adds():
-    assert SMALL_PRODUCT == 4 * 1024 * 1024
-
-
 def test_one_thread_below_the_threshold_and_untouched_at_it(two_blas_threads):
-    # 1024 · 64 · 64 = 2**22 exactly: not small; one row less is small.
+    # 1024 · 64 · 64 = 2**22 = SMALL_PRODUCT exactly: not small; one row less is small.
+    assert largest_product(1024, [64, 64, 2]) == SMALL_PRODUCT
     with blas_threads_for(1023, [64, 64, 2]):
         assert set(blas_threads()) == {1}
     with blas_threads_for(1024, [64, 64, 2]):

@@ -1,5 +1,6 @@
 """Training by mini-batch SGD (lecture §4.5) with early stopping (§4.6.1): ``mlp_core.fit``."""
 
+import types
 import warnings
 
 import numpy as np
@@ -421,7 +422,14 @@ def test_progress_true_shows_a_bar_with_the_losses(capsys):
     assert "3/3" in err and "train=" in err
 
 
-def test_progress_auto_stays_silent_for_a_quick_run(capsys):
+def test_progress_auto_stays_silent_for_a_quick_run(capsys, monkeypatch):
+    import mlp_core.progress
+
+    # a fake clock: every reading is 1 ms after the last, so each epoch "takes" a few ms
+    # whatever the machine, and 3 epochs are predicted far below PROGRESS_AFTER_SECONDS
+    ticks = iter(np.arange(0.0, 10.0, 0.001))
+    fake_time = types.SimpleNamespace(perf_counter=lambda: float(next(ticks)))
+    monkeypatch.setattr(mlp_core.progress, "time", fake_time)
     X, y = _toy_regression()
     fit(MLP([2, 4, 1], seed=0), X, y, loss="mse", lr=0.05, epochs=3, progress="auto")
     assert capsys.readouterr().err == ""

@@ -9,7 +9,7 @@ import pytest
 from matplotlib.collections import LineCollection
 from panel_checks import exercise
 
-from mlp_core import ACTIVATIONS, MLP, Perceptron
+from mlp_core import ACTIVATIONS, MLP, Perceptron, step
 from mlp_core.data import make_xor
 from mlp_core.plotting import activation_figure, draw_network, network_figure, new_figure
 from mlp_core.plotting.activation_plots import vanishing_figure
@@ -48,8 +48,14 @@ def test_perceptron_panel_every_slider():
 def test_perceptron_learning_panel_steps_and_datasets():
     panel = perceptron_learning_panel()
     assert "perceptron-learning-panel" in panel.widget._dom_classes
-    # the separable run converges after 20 updates: the slider offers exactly those
-    assert panel.controls["k"].max == 20
+    # the slider ends exactly where the rule has converged: after k.max updates every point
+    # is classified correctly, after one update fewer not yet
+    X, y = separable_data()
+    states, _ = learning_run(X, y)
+    k_max = panel.controls["k"].max
+    assert np.array_equal(step(X @ states[k_max][0] + states[k_max][1]), y)
+    assert not np.array_equal(step(X @ states[k_max - 1][0] + states[k_max - 1][1]), y)
+    assert k_max == 20  # the number the notebook's text quotes
     exercise(panel, "k", [1, 5, 12, 20, 19, 0])
     assert "after 0 updates" in panel.summary.value
     exercise(panel, "dataset", ["XOR"])
