@@ -222,3 +222,18 @@ def test_draw_network_wide_layers_and_errors():
         draw_network(ax, [3])
     with pytest.raises(ValueError, match="one array per layer"):
         draw_network(ax, [2, 3, 1], values=[np.zeros(2), np.zeros(3)])
+
+
+@pytest.mark.parametrize("x, name", [((3.0, -5.0), "x1"), ((0.0, -2.5), "x2")])
+def test_forward_panel_rejects_x_outside_the_sliders(x, name):
+    with pytest.raises(ValueError, match=rf"{name} must be in \[-2.0, 2.0\]"):
+        forward_panel(x=x)
+
+
+def test_forward_panel_bars_have_no_legend_and_room_for_their_labels():
+    panel = forward_panel(lam=1.0, x=(2.0, 2.0))
+    ax_bar = panel.figure.axes[0]
+    assert ax_bar.get_legend() is None  # the tick labels name the bars
+    panel.figure.canvas.draw()
+    top = ax_bar.get_window_extent().y1
+    assert all(t.get_window_extent().y1 < top for t in ax_bar.texts)  # value labels inside

@@ -126,6 +126,8 @@ def test_lab_summary_after_divergence_shows_no_losses():
     assert summary.startswith("<b style='color:#bd1f01'>Training diverged</b>")
     assert "(validation − training loss): <b>—</b>" in summary
     assert "loss: training —, validation —" in summary
+    assert "accuracy: training —, validation —" in summary  # not 50 % of a broken net
+    assert f"in epoch {run.diverged.epoch}" in summary and "Lower the learning rate" in summary
     assert re.search(r"\d{7,}", summary) is None  # no runaway numbers
     healthy = lab_summary(train_lab_net())
     assert "diverged" not in healthy and "—" not in healthy
@@ -208,3 +210,40 @@ def test_plot_decision_boundary_one_class_everywhere_has_no_contour():
     fig, ax = new_figure()
     plot_decision_boundary(ax, net, X_train, y_train, colorbar=False, legend=False)
     assert not any(isinstance(c, ContourSet) for c in ax.collections)
+
+
+def _legend_clear_of_curves(fig, ax):
+    """The legend of ``ax`` lies below the axes (hiding nothing) and inside the figure."""
+    fig.canvas.draw()
+    legend = ax.get_legend().get_window_extent()
+    return legend.y1 < ax.get_window_extent().y0 and legend.y0 >= 0
+
+
+@pytest.mark.parametrize("dataset", ["circles", "spirals"])
+def test_lab_loss_legend_hides_no_curve(dataset):
+    lab = regularization_lab()
+    lab.controls["data set"].value = dataset
+    assert _legend_clear_of_curves(lab.figure, lab.figure.axes[1])
+
+
+@pytest.mark.parametrize("patience, epochs", [(10, 300), (50, 20), (50, 50)])
+def test_early_stopping_legend_hides_no_curve_or_line(patience, epochs):
+    panel = early_stopping_panel()
+    panel.controls["patience"].value = patience
+    panel.controls["max epochs"].value = epochs
+    ax = panel.figure.axes[0]
+    assert _legend_clear_of_curves(panel.figure, ax)
+    assert len(ax.get_legend().get_texts()) == 5  # both curves, full run, best, stopped
+
+
+def test_divergence_helpers():
+    from mlp_core.history import History, TrainingDivergedError
+    from mlp_core.widgets.base import diverged_message, number_or_dash
+
+    assert [number_or_dash(v) for v in (0.12345, float("nan"), float("inf"), None)] == \
+        ["0.123", "—", "—", "—"]
+    assert number_or_dash(0.5, ".0%") == "50%"
+    first = diverged_message(TrainingDivergedError(1, 10.0, History()))
+    assert "in epoch 1" in first and "initial weights" in first
+    later = diverged_message(TrainingDivergedError(7, 10.0, History()))
+    assert "the network after epoch 6" in later and "Lower the learning rate" in later

@@ -1,10 +1,13 @@
 """Panels of lecture §4.4-§4.5: every control at its extremes and between redraws the figure."""
 
+import re
+
 import numpy as np
 import pytest
 from panel_checks import sweep
 
 from mlp_core.plotting import new_figure, plot_loss_curves, training_figure
+from mlp_core.plotting.training_plots import LOSS_CAP
 from mlp_core.widgets import backprop_panel, training_panel
 from mlp_core.widgets.backprop import backprop_state
 from mlp_core.widgets.training import train_toy
@@ -60,11 +63,11 @@ def test_too_large_learning_rate_says_diverged(tr_panel, dataset):
     tr_panel.controls["dataset"].value = dataset
     tr_panel.controls["lr"].value = 10.0
     try:
-        assert "Diverged" in tr_panel.summary.value
-        assert "smaller learning rate" in tr_panel.summary.value
+        assert "Training diverged" in tr_panel.summary.value
+        assert "Lower the learning rate" in tr_panel.summary.value
     finally:
         tr_panel.controls["lr"].value = 0.1
-    assert "Diverged" not in tr_panel.summary.value
+    assert "diverged" not in tr_panel.summary.value
 
 
 def test_epochs_change_the_figure_after_an_early_divergence(tr_panel):
@@ -72,7 +75,7 @@ def test_epochs_change_the_figure_after_an_early_divergence(tr_panel):
     tr_panel.controls["batch_size"].value = 149
     try:
         tr_panel.controls["epochs"].value = 100
-        assert "Diverged" in tr_panel.summary.value
+        assert "Training diverged" in tr_panel.summary.value
         before = hash(tr_panel.image.value)
         tr_panel.controls["epochs"].value = 99  # same run, diverged before epoch 99
         assert hash(tr_panel.image.value) != before
@@ -146,3 +149,59 @@ def test_plot_loss_curves_variants():
     fig, ax = new_figure()
     plot_loss_curves(ax, {"train_loss": []})  # a run that diverged in epoch 1
     fig.canvas.draw()
+
+
+def test_divergence_in_epoch_1_shows_dashes_and_the_initial_weights(tr_panel):
+    tr_panel.controls["dataset"].value = "moons"
+    tr_panel.controls["lr"].value = 10.0
+    tr_panel.controls["batch_size"].value = 1  # diverges in epoch 1
+    try:
+        summary = tr_panel.summary.value
+        assert summary.startswith("<b style='color:#bd1f01'>Training diverged</b> in epoch 1")
+        assert "Training loss —, validation loss —; accuracy — (training), — (validation)" \
+            in summary
+        assert re.search(r"\d%|e\+\d", summary) is None  # no accuracy, no runaway loss
+        ax_map = tr_panel.figure.axes[1]
+        assert ax_map.get_title() == "initial weights (diverged in epoch 1)"
+    finally:
+        tr_panel.controls["lr"].value = 0.1
+        tr_panel.controls["batch_size"].value = 16
+    assert tr_panel.figure.axes[1].get_title() == "decision boundary after training"
+
+
+def test_training_figure_names_the_weights_after_a_later_divergence():
+    run = train_toy("moons", 10.0, 16, 30)
+    fig = training_figure(run.history, run.net, run.X_train, run.y_train,
+                          diverged_epoch=run.error.epoch)
+    assert fig.axes[1].get_title() == (f"decision boundary after epoch {run.error.epoch - 1} "
+                                       f"(diverged in epoch {run.error.epoch})")
+
+
+@pytest.mark.parametrize("log_y", [True, False])
+def test_losses_above_the_cap_are_drawn_at_the_top_and_marked(log_y):
+    fig, ax = new_figure()
+    plot_loss_curves(ax, {"train_loss": [1.0, 1e150, 1e250, 1e300],
+                          "val_loss": [1.0, 1e150, 1e210, 1e300]}, log_y=log_y)
+    fig.canvas.draw()
+    top = ax.get_ylim()[1]
+    assert top >= LOSS_CAP
+    for line in ax.lines:
+        assert np.max(line.get_ydata()) <= LOSS_CAP < top  # every point on the axis
+    capped = [line for line in ax.lines if line.get_marker() == "^"]
+    assert [list(line.get_xdata()) for line in capped] == [[3, 4], [3, 4]]
+    assert [t.get_text() for t in ax.texts] == ["▲ values above 1e200 drawn at the top"]
+    fig, ax = new_figure()
+    plot_loss_curves(ax, {"train_loss": [1.0, 1e199], "val_loss": [1.0, 1e199]},
+                     log_y=log_y)
+    assert not ax.texts and all(line.get_marker() != "^" for line in ax.lines)
+
+
+def test_loss_curve_legend_sits_below_the_axes():
+    run = train_toy("moons", 0.1, 16, 30)
+    fig = training_figure(run.history, run.net, run.X_train, run.y_train, run.X_val,
+                          run.y_val)
+    fig.canvas.draw()
+    ax_loss = fig.axes[0]
+    legend = ax_loss.get_legend().get_window_extent()
+    assert legend.y1 < ax_loss.get_window_extent().y0  # under the axes: it hides no curve
+    assert legend.y0 >= 0  # and inside the figure

@@ -30,7 +30,8 @@ def forward_figure(layer_sizes, values, data_loss, penalty, *, y_max=None):
     penalty : float
         s, Eq. (15).
     y_max : float, optional
-        Upper limit of the bar axis (fixed limits make slider changes easy to compare).
+        Upper limit of the bar axis (fixed limits make slider changes easy to compare); leave
+        about 15 % above the tallest bar for its value label.
 
     Returns
     -------
@@ -39,18 +40,17 @@ def forward_figure(layer_sizes, values, data_loss, penalty, *, y_max=None):
     colours = mpl.rcParams["axes.prop_cycle"].by_key()["color"]
     fig, (ax_bar, ax_net) = new_figure(figsize=(9.0, 3.6), ncols=2, width_ratios=(1, 1.7))
     total = data_loss + penalty
-    ax_bar.bar(0, data_loss, color=colours[0], edgecolor="black", label="L (data loss)")
-    ax_bar.bar(1, penalty, color=colours[1], edgecolor="black", hatch="//",
-               label="s = λ/2 Σ‖W‖² (L2 penalty)")
+    ax_bar.bar(0, data_loss, color=colours[0], edgecolor="black")
+    ax_bar.bar(1, penalty, color=colours[1], edgecolor="black", hatch="//")
     ax_bar.bar(2, data_loss, color=colours[0], edgecolor="black")
     ax_bar.bar(2, penalty, bottom=data_loss, color=colours[1], edgecolor="black", hatch="//")
     for x, value in enumerate((data_loss, penalty, total)):
         ax_bar.annotate(f"{value:.3f}", (x, value), xytext=(0, 3), textcoords="offset points",
                         ha="center", va="bottom", fontsize=9)
-    ax_bar.set_xticks([0, 1, 2], ["L", "s", "J = L + s"])
+    # The tick labels name the bars (no legend, which could cover a bar or its value).
+    ax_bar.set_xticks([0, 1, 2], ["L\n(data loss)", "s\n(L2 penalty)", "J = L + s"])
     ax_bar.set_ylabel("loss (squared output units)")
     ax_bar.set_ylim(0, y_max if y_max else max(total, 1e-3) * 1.25)
-    ax_bar.legend(loc="upper left", fontsize=8)
     ax_bar.set_title("Eqs. (14)-(16)", fontsize=10)
     mappable = draw_network(ax_net, layer_sizes, values=values)
     fig.colorbar(mappable, ax=ax_net, shrink=0.8, label="unit value (x, h, ŷ)")

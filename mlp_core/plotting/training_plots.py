@@ -9,10 +9,18 @@ from __future__ import annotations
 
 import numpy as np
 from matplotlib.ticker import MaxNLocator
+from matplotlib.transforms import ScaledTranslation
 
 from .style import MARKERS, new_figure, styled
 
-__all__ = ["memory_figure", "plot_loss_curves"]
+__all__ = ["LOSS_CAP", "legend_below", "memory_figure", "plot_loss_curves"]
+
+#: Highest loss drawn: log tick locators overflow near 1e308. Larger losses (a diverging
+#: run) are drawn at the cap with a triangle marker.
+LOSS_CAP = 1e200
+#: Points between the bottom of the axes and the top of the legend: room for the tick
+#: labels and the x label.
+LEGEND_DROP = 31
 
 
 def _as_curves(history):
@@ -31,13 +39,17 @@ def plot_loss_curves(ax, history, *, best_epoch=None, title=None, log_y=False):
         Where to draw.
     history : mlp_core.History or dict
         ``train_loss`` (list of float, one per epoch, epochs count from 1) and, optionally,
-        ``val_loss`` of the same length.
+        ``val_loss`` of the same length. Losses above ``LOSS_CAP`` are drawn at it, marked
+        with a triangle and a note in the axes.
     best_epoch : int or None
         Marked with a dotted vertical line (e.g. ``history.best_epoch`` of early stopping).
     title : str or None
         Axes title.
     log_y : bool
         Logarithmic loss axis (useful when the loss falls by orders of magnitude).
+
+    The legend sits below the axes (see ``legend_below``), where it hides no curve: the
+    caller leaves about 0.7 inch under the axes for it.
 
     Returns
     -------
@@ -46,38 +58,64 @@ def plot_loss_curves(ax, history, *, best_epoch=None, title=None, log_y=False):
     """
     train, val = _as_curves(history)
     every = max(1, max(len(train), len(val)) // 15)  # about 15 markers per curve
-    if train:
-        ax.plot(np.arange(1, len(train) + 1), train, linestyle="-", marker="o",
-                markersize=4, markevery=every, label="training loss")
-    if val:
-        ax.plot(np.arange(1, len(val) + 1), val, linestyle="--", marker="s",
-                markersize=4, markevery=every, label="validation loss")
+    clipped = False
+    for losses, style, marker, label in ((train, "-", "o", "training loss"),
+                                         (val, "--", "s", "validation loss")):
+        if not losses:
+            continue
+        epochs, losses = np.arange(1, len(losses) + 1), np.asarray(losses, dtype=float)
+        above = losses > LOSS_CAP
+        (line,) = ax.plot(epochs, np.minimum(losses, LOSS_CAP), linestyle=style,
+                          marker=marker, markersize=4, markevery=every, label=label)
+        if above.any():
+            clipped = True
+            ax.plot(epochs[above], np.full(above.sum(), LOSS_CAP), linestyle="none",
+                    marker="^", markersize=7, color=line.get_color(),
+                    markeredgecolor="black", zorder=4)
     if best_epoch is not None:
         ax.axvline(best_epoch, color="0.3", linestyle=":", linewidth=1.5,
                    label=f"best epoch ({best_epoch})")
     _set_loss_limits(ax, np.asarray([*train, *val], dtype=float), log_y)
+    if clipped:
+        cap = f"1e{np.log10(LOSS_CAP):.0f}"
+        ax.annotate(f"▲ values above {cap} drawn at the top", (0.01, 0.97),
+                    xycoords="axes fraction", va="top", fontsize=8)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # epochs are whole numbers
     ax.set_xlabel("epoch")
     ax.set_ylabel("loss (log scale)" if ax.get_yscale() == "log" else "loss")
     if title is not None:
         ax.set_title(title)
     if train or val or best_epoch is not None:
-        ax.legend(loc="upper right", fontsize="small")
+        legend_below(ax)
     else:
         ax.text(0.5, 0.5, "no epochs recorded", ha="center", va="center",
                 transform=ax.transAxes)
     return ax
 
 
+def legend_below(ax, ncols=2):
+    """The legend of ``ax`` under its x label, outside the axes, so it covers no curve.
+
+    Its top sits ``LEGEND_DROP`` points below the axes whatever the figure size; the caller
+    leaves room for it (``Figure.subplots_adjust(bottom=...)``).
+    """
+    drop = ScaledTranslation(0, -LEGEND_DROP / 72, ax.figure.dpi_scale_trans)
+    return ax.legend(loc="upper center", bbox_to_anchor=(0.5, 0.0),
+                     bbox_transform=ax.transAxes + drop, ncols=ncols, fontsize="small",
+                     frameon=False, borderaxespad=0.0, columnspacing=1.2, handlelength=2.2)
+
+
 def _set_loss_limits(ax, values, log_y):
-    """Fixed y-limits (at most 1e200), so a run whose loss nearly overflowed still draws."""
+    """Fixed y-limits (at most ``LOSS_CAP``), so a run whose loss nearly overflowed still draws."""
     values = values[np.isfinite(values)]
     if values.size == 0:
         return
-    hi = min(float(values.max()), 1e200)  # log tick locators overflow near 1e308
+    hi = min(float(values.max()), LOSS_CAP)
     if log_y and values.min() > 0:
         lo = float(values.min())
-        ax.set_ylim(lo / 1.5, hi * 1.5)  # limits first: autoscaling a log axis near 1e308
+        decades = np.log10(hi) - np.log10(lo)  # headroom for the markers drawn at the cap:
+        top = hi * 10.0 ** max(0.18, 0.04 * decades)  # 4 % of the axis, at least a factor 1.5
+        ax.set_ylim(lo / 1.5, top)  # limits first: autoscaling a log axis near 1e308
         ax.set_yscale("log")             # would overflow
     elif hi > 1e100:
         ax.set_ylim(min(0.0, float(values.min())), hi * 1.05)

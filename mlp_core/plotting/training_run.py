@@ -17,7 +17,8 @@ __all__ = ["training_figure"]
 
 @styled
 def training_figure(history, net, X_train, y_train, X_val=None, y_val=None, *,
-                    loss="binary_cross_entropy", title=None, resolution=80):
+                    loss="binary_cross_entropy", title=None, resolution=80,
+                    diverged_epoch=None):
     """Loss curves per epoch (left) and the decision boundary after training (right).
 
     Parameters
@@ -36,6 +37,9 @@ def training_figure(history, net, X_train, y_train, X_val=None, y_val=None, *,
         Title of the loss-curve axes.
     resolution : int
         Grid points per axis of the decision map.
+    diverged_epoch : int or None
+        The epoch in which training diverged, if it did: the boundary then shows the weights
+        after the epoch before (the initial weights for a divergence in epoch 1).
 
     Returns
     -------
@@ -44,8 +48,17 @@ def training_figure(history, net, X_train, y_train, X_val=None, y_val=None, *,
     fig, ax_map, ax_loss = boundary_and_loss_figure(
         net, history, X_train, y_train, X_val, y_val, loss=loss, resolution=resolution,
         boundary_left=False, figsize=(10, 4),
-        margins=dict(left=0.08, right=0.95, bottom=0.13, top=0.87, wspace=0.22))
+        margins=dict(left=0.08, right=0.95, bottom=0.22, top=0.88, wspace=0.22))
     if title is not None:
         ax_loss.set_title(title)
-    ax_map.set_title("decision boundary after training")
+    ax_map.set_title(_boundary_title(diverged_epoch))
     return fig
+
+
+def _boundary_title(diverged_epoch):
+    if diverged_epoch is None:
+        return "decision boundary after training"
+    if diverged_epoch == 1:
+        return "initial weights (diverged in epoch 1)"
+    return (f"decision boundary after epoch {diverged_epoch - 1} "
+            f"(diverged in epoch {diverged_epoch})")

@@ -17,13 +17,14 @@ import html
 import time
 
 import ipywidgets as widgets
+import numpy as np
 
 from ..plotting.style import figure_to_png
 from ..threads import one_blas_thread
 from ..training import TrainingDivergedError, fit
 
-__all__ = ["Panel", "dropdown", "fit_without_raising", "float_slider", "int_slider", "log_slider",
-           "one_blas_thread"]
+__all__ = ["Panel", "diverged_message", "dropdown", "fit_without_raising", "float_slider",
+           "int_slider", "log_slider", "number_or_dash", "one_blas_thread"]
 
 _STYLE = {"description_width": "initial"}
 _SLIDER_LAYOUT = {"width": "320px"}
@@ -43,6 +44,29 @@ def fit_without_raising(net, X, y, **fit_kwargs):
         return fit(net, X, y, **fit_kwargs), None
     except TrainingDivergedError as error:
         return error.history, error
+
+
+def number_or_dash(x, fmt=".3f"):
+    """``x`` formatted with ``fmt``, or "—" if it is None, NaN or infinite.
+
+    Panels pass None for every loss and accuracy of a diverged run (see
+    ``diverged_message``): those of its last finite network mean nothing.
+    """
+    return format(x, fmt) if x is not None and np.isfinite(x) else "—"
+
+
+def diverged_message(error):
+    """HTML: training diverged in epoch N, what the panel shows instead, what to do.
+
+    Parameters
+    ----------
+    error : TrainingDivergedError
+    """
+    shown = ("its initial weights" if error.epoch == 1
+             else f"the network after epoch {error.epoch - 1}")
+    return (f"<b style='color:#bd1f01'>Training diverged</b> in epoch {error.epoch}: the loss "
+            f"became NaN or infinite, so losses and accuracies are shown as —. Shown: "
+            f"{shown}. Lower the learning rate.")
 
 
 def float_slider(description, value, min, max, step, readout_format=".2f"):

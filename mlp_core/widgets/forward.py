@@ -28,7 +28,7 @@ def forward_panel(net=None, x=(1.0, -1.0), target=1.0, lam=0.3):
         A network with layer_sizes [2, ..., 1]; its weights are read, never changed.
         Default: ``MLP([2, 3, 1], activation="relu", seed=0)``.
     x : (float, float)
-        Initial input (x1, x2), each in [-2, 2].
+        Initial input (x1, x2), each in [-2, 2] (the sliders' range; else ValueError).
     target : float
         The ground truth y of the sample (loss 'mse': l = ½ (ŷ − y)²).
     lam : float in [0, 1]
@@ -45,8 +45,11 @@ def forward_panel(net=None, x=(1.0, -1.0), target=1.0, lam=0.3):
             "net must have 2 inputs and 1 output (layer_sizes [2, ..., 1]), "
             f"got layer_sizes {net.layer_sizes}"
         )
-    lam_max = 1.0
+    lam_max, x_max = 1.0, 2.0
     lam = check_real(lam, "lam", low=0.0, high=lam_max)
+    if len(x) != 2:
+        raise ValueError(f"x must be a pair (x1, x2), got {x!r}")
+    x = [check_real(value, name, low=-x_max, high=x_max) for name, value in zip(("x1", "x2"), x)]
     y = np.array([float(target)])
 
     def draw(lam, x1, x2):
@@ -70,8 +73,8 @@ def forward_panel(net=None, x=(1.0, -1.0), target=1.0, lam=0.3):
 
     controls = {
         "lam": float_slider("λ (L2)", lam, 0.0, lam_max, 0.05),
-        "x1": float_slider("input x₁", float(x[0]), -2.0, 2.0, 0.1),
-        "x2": float_slider("input x₂", float(x[1]), -2.0, 2.0, 0.1),
+        "x1": float_slider("input x₁", x[0], -x_max, x_max, 0.1),
+        "x2": float_slider("input x₂", x[1], -x_max, x_max, 0.1),
     }
     return Panel(controls, draw, css_class="forward-panel", columns=3,
                  title="Forward propagation and the regularized loss J = L + s")

@@ -17,7 +17,7 @@ from matplotlib.ticker import MaxNLocator
 from ..network import MLP
 from ..plotting.diagrams import draw_network
 from ..plotting.style import MARKERS, layer_sup, new_figure, styled
-from ..plotting.training_plots import plot_loss_curves
+from ..plotting.training_plots import legend_below, plot_loss_curves
 from ..regularization import dropout_mask
 from .base import Panel, fit_without_raising, float_slider, int_slider
 from .regularization_lab import LOSS, MOMENTUM, lab_data
@@ -71,9 +71,9 @@ def early_stopping_figure(history, full, title):
     -------
     matplotlib.figure.Figure
     """
-    fig, ax = new_figure(figsize=(7.0, 3.3))
+    fig, ax = new_figure(figsize=(7.0, 3.7))
     fig.set_layout_engine(None)  # fixed layout: faster to render
-    fig.subplots_adjust(left=0.1, right=0.98, bottom=0.15, top=0.9)
+    fig.subplots_adjust(left=0.1, right=0.98, bottom=0.27, top=0.91)  # legend below the axes
     ax.plot(full.epochs, full.val_loss, color="0.6", linestyle=":", linewidth=1.5,
             label="validation loss without stopping")
     plot_loss_curves(ax, history, best_epoch=history.best_epoch,
@@ -82,7 +82,7 @@ def early_stopping_figure(history, full, title):
                label=f"stopped ({history.stopped_epoch})")
     ax.set_xlim(0, len(full.epochs) + 1)
     ax.xaxis.set_major_locator(MaxNLocator(6, steps=[1, 2, 5, 10], integer=True))
-    ax.legend(loc="lower right", fontsize="small")
+    legend_below(ax, ncols=3)  # outside the axes: it hides no curve and no marker line
     return fig
 
 

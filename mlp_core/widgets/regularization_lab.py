@@ -25,7 +25,16 @@ from ..preprocessing import train_val_test_split
 from ..regularization import l2_penalty
 from ..toy_data import TOY_DATASETS, make_toy
 from ..training import History, TrainingDivergedError
-from .base import Panel, dropdown, fit_without_raising, float_slider, int_slider, log_slider
+from .base import (
+    Panel,
+    diverged_message,
+    dropdown,
+    fit_without_raising,
+    float_slider,
+    int_slider,
+    log_slider,
+    number_or_dash,
+)
 
 __all__ = ["LabRun", "RegularizationLab", "lab_data", "regularization_lab",
            "train_lab_net"]
@@ -113,36 +122,30 @@ def train_lab_net(*, dataset="circles", noise=0.35, hidden_layers=2, width=32,
     return LabRun(net, history, X_train, y_train, X_val, y_val, diverged)
 
 
-def _number(x, fmt=".3f"):
-    return format(x, fmt) if np.isfinite(x) else "—"
-
-
 def lab_summary(run):
     """HTML: the generalization gap, both losses and accuracies, and Σ‖W‖².
 
     After a diverged run the network shown is the last finite one, but its losses are
-    meaningless (1e27 and more at the largest learning rate), so the summary says first that
-    training diverged and shows "—" for both losses and the gap.
+    meaningless (1e27 and more at the largest learning rate) and so are its accuracies, so
+    the summary says first that training diverged and shows "—" for them and the gap.
     """
+    lines = []
     if run.diverged is None:
         L_train, L_val = run.loss(run.X_train, run.y_train), run.loss(run.X_val, run.y_val)
+        acc_train, acc_val = run.accuracy(run.X_train, run.y_train), run.accuracy(run.X_val,
+                                                                                 run.y_val)
+        gap = L_val - L_train
     else:
-        L_train = L_val = float("nan")  # printed as "—"
+        L_train = L_val = acc_train = acc_val = gap = None  # printed as "—"
+        lines.append(diverged_message(run.diverged))
     weights_sq = 2 * l2_penalty(run.net.weights, 1.0)  # Σ_l ‖W^(l)‖²_F
-    lines = []
-    if run.diverged is not None:
-        lines.append(
-            f"<b style='color:#bd1f01'>Training diverged</b> in epoch {run.diverged.epoch}: "
-            f"the loss became NaN or infinite, so there are no losses or gap to report (—). "
-            f"Shown: the network after epoch {run.diverged.epoch - 1}. Lower the learning rate."
-        )
     lines += [
         f"<b>generalization gap</b> (validation − training loss): "
-        f"<b>{_number(L_val - L_train)}</b> &nbsp;·&nbsp; loss: training "
-        f"{_number(L_train)}, validation {_number(L_val)}",
-        f"accuracy: training {run.accuracy(run.X_train, run.y_train):.0%}, validation "
-        f"{run.accuracy(run.X_val, run.y_val):.0%} &nbsp;·&nbsp; Σ‖W‖² = "
-        f"{_number(weights_sq, '.4g')} &nbsp;·&nbsp; {len(run.y_train)} training / "
+        f"<b>{number_or_dash(gap)}</b> &nbsp;·&nbsp; loss: training "
+        f"{number_or_dash(L_train)}, validation {number_or_dash(L_val)}",
+        f"accuracy: training {number_or_dash(acc_train, '.0%')}, validation "
+        f"{number_or_dash(acc_val, '.0%')} &nbsp;·&nbsp; Σ‖W‖² = "
+        f"{number_or_dash(weights_sq, '.4g')} &nbsp;·&nbsp; {len(run.y_train)} training / "
         f"{len(run.y_val)} validation points, network {run.net.layer_sizes}, full-batch "
         f"gradient descent with momentum {MOMENTUM}",
     ]
@@ -195,6 +198,8 @@ class RegularizationLab(Panel):
             title += " (diverged)"
         fig = boundary_figure(run.net, run.history, run.X_train, run.y_train, run.X_val,
                               run.y_val, loss=LOSS, title=title, resolution=RESOLUTION)
+        fig.set_size_inches(8.6, 3.8)  # room under the axes for the loss-curve legend
+        fig.subplots_adjust(bottom=0.23, top=0.91)
         return fig, lab_summary(run)
 
 

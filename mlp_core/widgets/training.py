@@ -4,7 +4,8 @@ Every redraw trains ``MLP([2, 16, 16, 1])`` from the same seeded start on a 2-D 
 (150 training and 50 validation points) with ``mlp_core.fit``, then shows the training and
 validation loss per epoch and the decision regions. A learning rate that is too large makes
 the loss overflow; ``fit`` raises ``TrainingDivergedError`` and the panel draws the epochs
-before it, with the message in the summary.
+before it, says in the summary that training diverged and shows "—" for the losses and
+accuracies.
 """
 
 from __future__ import annotations
@@ -20,7 +21,15 @@ from ..plotting.training_run import training_figure
 from ..preprocessing import train_test_split
 from ..toy_data import TOY_DATASETS, make_toy
 from ..training import History, TrainingDivergedError
-from .base import Panel, dropdown, fit_without_raising, int_slider, log_slider
+from .base import (
+    Panel,
+    diverged_message,
+    dropdown,
+    fit_without_raising,
+    int_slider,
+    log_slider,
+    number_or_dash,
+)
 
 __all__ = ["TrainingRun", "train_toy", "training_panel"]
 
@@ -90,21 +99,23 @@ def _summary(run, loss, lr, batch_size):
     lines = [f"{n} training points, batch size {min(batch_size, n)} → {updates} updates per "
              f"epoch; trained in {run.seconds:.2f} s."]
     h = run.history
-    if h.train_loss:
+    if run.error is not None:
+        lines.insert(0, diverged_message(run.error))
+        lines.append("Training loss —, validation loss —; accuracy — (training), "
+                     "— (validation).")
+    elif h.train_loss:
         acc_train = run.accuracy(run.X_train, run.y_train, loss)
         acc_val = run.accuracy(run.X_val, run.y_val, loss)
         lines.append(
-            f"After epoch {h.stopped_epoch}: training loss {h.train_loss[-1]:.4g}, "
-            f"validation loss {h.val_loss[-1]:.4g}; accuracy {acc_train:.0%} (training), "
-            f"{acc_val:.0%} (validation)."
+            f"After epoch {h.stopped_epoch}: training loss "
+            f"{number_or_dash(h.train_loss[-1], '.4g')}, validation loss "
+            f"{number_or_dash(h.val_loss[-1], '.4g')}; accuracy "
+            f"{number_or_dash(acc_train, '.0%')} (training), {number_or_dash(acc_val, '.0%')} "
+            f"(validation)."
         )
-    if run.error is not None:
-        lines.append(f"<b style='color:#b2182b'>Diverged:</b> {run.error}")
-        if run.error.epoch == 1:
-            lines.append("(No epoch finished, so the plot shows the initial weights.)")
-    elif len(h.train_loss) > 1 and h.train_loss[-1] > h.train_loss[0]:
-        lines.append(f"<b>The loss went up</b> (from {h.train_loss[0]:.3g} after epoch 1): "
-                     f"η = {lr:.3g} overshoots; try a smaller learning rate.")
+        if len(h.train_loss) > 1 and h.train_loss[-1] > h.train_loss[0]:
+            lines.append(f"<b>The loss went up</b> (from {h.train_loss[0]:.3g} after epoch 1): "
+                         f"η = {lr:.3g} overshoots; try a smaller learning rate.")
     return "<br>".join(lines)
 
 
@@ -135,7 +146,8 @@ def training_panel(seed=0):
         if run.error is not None:  # the title changes with every setting, even then
             title += f"\n(diverged in epoch {run.error.epoch})"
         fig = training_figure(run.history, run.net, run.X_train, run.y_train, run.X_val,
-                              run.y_val, loss=loss, title=title)
+                              run.y_val, loss=loss, title=title,
+                              diverged_epoch=None if run.error is None else run.error.epoch)
         return fig, _summary(run, loss, lr, batch_size)
 
     return Panel(controls, draw, css_class="training-panel",
