@@ -225,8 +225,8 @@ def boundary_figure(net, history, X_train, y_train, X_val=None, y_val=None, *,
     """
     fig, ax_map, ax_loss = boundary_and_loss_figure(
         net, history, X_train, y_train, X_val, y_val, loss=loss, resolution=resolution,
-        figsize=(8.6, 3.5), margins=dict(left=0.08, right=0.98, bottom=0.14, top=0.9,
-                                         wspace=0.42))
+        figsize=(8.6, 3.8), margins=dict(left=0.08, right=0.98, bottom=0.23, top=0.91,
+                                         wspace=0.42))  # room below for the loss legend
     ax_map.set_title(title, fontsize="small")
     ax_loss.set_title("data loss L per epoch", fontsize="medium")
     ax_loss.xaxis.set_major_locator(MaxNLocator(5, steps=[1, 2, 5, 10], integer=True))

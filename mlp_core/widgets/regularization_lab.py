@@ -198,8 +198,6 @@ class RegularizationLab(Panel):
             title += " (diverged)"
         fig = boundary_figure(run.net, run.history, run.X_train, run.y_train, run.X_val,
                               run.y_val, loss=LOSS, title=title, resolution=RESOLUTION)
-        fig.set_size_inches(8.6, 3.8)  # room under the axes for the loss-curve legend
-        fig.subplots_adjust(bottom=0.23, top=0.91)
         return fig, lab_summary(run)
 
 
