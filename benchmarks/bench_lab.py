@@ -28,7 +28,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-from mlp_core.widgets import regularization_lab  # noqa: E402
+from mlp_core.widgets import regularization_lab, set_figure_dpi  # noqa: E402
 
 GOAL_SECONDS = 0.250
 #: Positions visited per control (each followed by a return to the default).
@@ -66,11 +66,14 @@ def main(argv=None):
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="PNG of the lab figure")
     parser.add_argument("--repeats", type=int, default=3, help="passes over the positions")
     parser.add_argument("--check", action="store_true", help="exit 1 if a control fails")
+    parser.add_argument("--dpi", type=int, default=80,
+                        help="figure resolution (mlp_core.widgets.set_figure_dpi)")
     args = parser.parse_args(argv)
 
+    set_figure_dpi(args.dpi)
     lab = regularization_lab()
     lab.redraw()  # the first draw pays for imports and font caches; not what students wait for
-    print(f"regularization lab, defaults {lab.values}")
+    print(f"regularization lab, defaults {lab.values}, {args.dpi} dpi")
     print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs; BLAS limited to "
           f"one thread: yes (Panel.redraw holds BLAS to one thread)")
     goal_ms = GOAL_SECONDS * 1e3

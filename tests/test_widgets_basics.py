@@ -14,10 +14,12 @@ from mlp_core.data import make_xor
 from mlp_core.plotting import activation_figure, draw_network, network_figure, new_figure
 from mlp_core.plotting.activation_plots import vanishing_figure
 from mlp_core.widgets import (
+    Panel,
     activation_panel,
     forward_panel,
     perceptron_learning_panel,
     perceptron_panel,
+    set_figure_dpi,
     structure_panel,
     vanishing_panel,
 )
@@ -237,3 +239,54 @@ def test_forward_panel_bars_have_no_legend_and_room_for_their_labels():
     panel.figure.canvas.draw()
     top = ax_bar.get_window_extent().y1
     assert all(t.get_window_extent().y1 < top for t in ax_bar.texts)  # value labels inside
+
+
+# --- figure resolution (set_figure_dpi) ---------------------------------------------------
+
+def png_size(png):
+    """(width, height) in pixels from a PNG's IHDR chunk."""
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+
+
+@pytest.fixture
+def default_dpi():
+    """Put the module-wide setting back whatever a test did to it."""
+    previous = set_figure_dpi(80)
+    yield
+    set_figure_dpi(previous)
+
+
+def test_set_figure_dpi_scales_panels_on_their_next_redraw(default_dpi):
+    panel = perceptron_panel()
+    width, height = png_size(panel.image.value)
+    assert set_figure_dpi(160) == 80  # returns the setting it replaces
+    assert png_size(panel.image.value) == (width, height)  # nothing redrawn yet
+    redraws = panel.redraws
+    panel.controls["w1"].value = -panel.controls["w1"].value + 0.3  # any change redraws
+    assert panel.redraws == redraws + 1
+    assert png_size(panel.image.value) == (2 * width, 2 * height)
+    assert png_size(perceptron_panel().image.value) == (2 * width, 2 * height)
+    assert set_figure_dpi(80) == 160
+
+
+def test_panel_dpi_argument_overrides_the_setting(default_dpi):
+    panel = perceptron_panel()
+    width, height = png_size(panel.image.value)
+    fixed = Panel(panel.controls, panel.draw, css_class="fixed-dpi", dpi=40)
+    set_figure_dpi(160)
+    fixed.redraw()
+    assert png_size(fixed.image.value) == (width // 2, height // 2)
+
+
+@pytest.mark.parametrize(("dpi", "error", "message"), [
+    (39, ValueError, "dpi must be >= 40, got 39"),
+    (301, ValueError, r"dpi must be in \[40, 300\], got 301"),
+    (120.0, TypeError, "dpi must be an integer >= 40, got 120.0"),
+    (True, TypeError, "dpi must be an integer >= 40, got True"),
+])
+def test_set_figure_dpi_refuses_bad_values(default_dpi, dpi, error, message):
+    with pytest.raises(error, match=message):
+        set_figure_dpi(dpi)
+    assert png_size(perceptron_panel().image.value)[0] > 0
+    assert set_figure_dpi(80) == 80  # the refused value was not kept

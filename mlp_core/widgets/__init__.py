@@ -6,7 +6,15 @@ them changes. One module per lecture section.
 
 from .activations import activation_panel, vanishing_panel
 from .backprop import backprop_panel
-from .base import Panel, dropdown, float_slider, int_slider, log_slider, one_blas_thread
+from .base import (
+    Panel,
+    dropdown,
+    float_slider,
+    int_slider,
+    log_slider,
+    one_blas_thread,
+    set_figure_dpi,
+)
 from .forward import forward_panel
 from .overfitting import dropout_panel, early_stopping_panel
 from .perceptron import perceptron_learning_panel, perceptron_panel
@@ -29,6 +37,7 @@ __all__ = [
     "perceptron_learning_panel",
     "perceptron_panel",
     "regularization_lab",
+    "set_figure_dpi",
     "structure_panel",
     "training_panel",
     "vanishing_panel",
