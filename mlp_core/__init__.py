@@ -1,9 +1,9 @@
 """mlp_core: the mathematics of the neural-networks lecture as a small numpy package.
 
 Read it beside the lecture: activations (§4.2), the perceptron (§3), the MLP's forward
-pass and backpropagation (§4.3-§4.4), training (§4.5), regularization (§4.6) and gradient
-checking. The mathematics needs numpy alone; ``mlp_core.plotting`` and ``mlp_core.widgets``
-add matplotlib and ipywidgets for the notebooks.
+pass and backpropagation (§4.3-§4.4), training (§4.5), regularization (§4.6), gradient
+checking, and the accuracy and R² the notebooks report. The mathematics needs numpy alone;
+``mlp_core.plotting`` and ``mlp_core.widgets`` add matplotlib and ipywidgets for the notebooks.
 """
 
 from . import data
@@ -28,6 +28,7 @@ from .gradient_check import (
 )
 from .history import History, TrainingDivergedError
 from .losses import LOSSES, Loss, get_loss, log_softmax, softmax
+from .metrics import accuracy, predict_classes, r2_score
 from .network import MLP, ForwardCache, Gradients
 from .perceptron import Perceptron, step
 from .regularization import EarlyStopping, dropout_mask, l2_penalty
@@ -47,6 +48,7 @@ __all__ = [
     "Loss",
     "Perceptron",
     "TrainingDivergedError",
+    "accuracy",
     "data",
     "dropout_mask",
     "fit",
@@ -59,6 +61,8 @@ __all__ = [
     "l2_penalty",
     "log_softmax",
     "numerical_gradient",
+    "predict_classes",
+    "r2_score",
     "relative_error",
     "relu",
     "relu_derivative",

@@ -85,7 +85,8 @@ def _mse_delta(y_hat, y):
 
 # --- softmax cross-entropy ---------------------------------------------------------------
 
-def _class_targets(y, n_classes, loss_name, classes):
+def class_labels(y, n_classes, loss_name, classes):
+    """y as int64 labels in 0..n_classes-1; errors name the loss and ``classes`` (its rule)."""
     y = np.asarray(y)
     if y.ndim == 2 and y.shape[1] == 1:
         y = y[:, 0]
@@ -117,7 +118,7 @@ def _ce_targets(y, n_outputs, dtype):
             "loss 'cross_entropy' needs at least 2 output units (one score per class), "
             f"got {n_outputs}; use 'binary_cross_entropy' for a single output"
         )
-    return _class_targets(y, n_outputs, "cross_entropy", "one class per output unit")
+    return class_labels(y, n_outputs, "cross_entropy", "one class per output unit")
 
 
 def _ce_value(y_hat, y):
@@ -137,7 +138,7 @@ def _bce_targets(y, n_outputs, dtype):
         raise ValueError(
             f"loss 'binary_cross_entropy' needs exactly 1 output unit, got {n_outputs}"
         )
-    labels = _class_targets(y, 2, "binary_cross_entropy", "two classes, one sigmoid output")
+    labels = class_labels(y, 2, "binary_cross_entropy", "two classes, one sigmoid output")
     return labels[:, None].astype(dtype)
 
 

@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import check_array
 from .data import Standardizer, load_concrete, load_digits, train_test_split
+from .metrics import accuracy, r2_score
 from .network import MLP
 from .training import fit
 
-__all__ = ["CONCRETE", "DIGITS", "concrete_regression", "digits_classification", "r2_score"]
+__all__ = ["CONCRETE", "DIGITS", "concrete_regression", "digits_classification"]
 
 #: Concrete: 8 inputs -> 64 -> 64 -> 1, mse on the standardized target, early stopping.
 CONCRETE = dict(hidden=(64, 64), lr=0.05, batch_size=16, lam=1e-3, epochs=1000, patience=50,
@@ -31,40 +31,6 @@ CONCRETE = dict(hidden=(64, 64), lr=0.05, batch_size=16, lam=1e-3, epochs=1000, 
 
 #: Digits: 64 pixels -> 256 -> 10 classes, softmax cross-entropy, dropout, fixed epochs.
 DIGITS = dict(hidden=(256,), lr=0.1, batch_size=32, lam=1e-4, dropout=0.3, epochs=60)
-
-
-def r2_score(y_true, y_pred):
-    """Coefficient of determination R² = 1 − Σ(y − ŷ)² / Σ(y − ȳ)².
-
-    Parameters
-    ----------
-    y_true, y_pred : ndarray of shape (n_samples,)
-
-    Returns
-    -------
-    float
-        1 for a perfect fit, 0 for always predicting the mean of ``y_true``.
-
-    Raises
-    ------
-    ValueError
-        If ``y_true`` is constant (R² is undefined), the shapes differ, or a value is not
-        finite.
-    """
-    y_true = check_array(y_true, "y_true", dtype=np.float64)
-    y_pred = check_array(y_pred, "y_pred", dtype=np.float64)
-    if y_true.shape != y_pred.shape:
-        raise ValueError(
-            f"y_true and y_pred must have the same shape, got {y_true.shape} and {y_pred.shape}"
-        )
-    residual = np.sum((y_true - y_pred) ** 2)
-    total = np.sum((y_true - y_true.mean()) ** 2)
-    if total == 0:
-        raise ValueError(
-            "y_true must not be constant (R² divides by Σ(y − ȳ)², which is then 0), "
-            f"got every value equal to {y_true.flat[0]:g}"
-        )
-    return float(1.0 - residual / total)
 
 
 def concrete_regression(seed=0):
@@ -151,9 +117,8 @@ def digits_classification(seed=0):
         epochs=DIGITS["epochs"], batch_size=DIGITS["batch_size"], lam=DIGITS["lam"],
         dropout=DIGITS["dropout"], seed=seed, progress=False,
     )
-    predicted = net.predict(x_scaler.transform(X_test)).argmax(axis=1)
     return {
-        "accuracy": float(np.mean(predicted == y_test)),
+        "accuracy": accuracy(net, x_scaler.transform(X_test), y_test, "cross_entropy"),
         "history": history,
         "net": net,
         "x_scaler": x_scaler,

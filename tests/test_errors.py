@@ -19,8 +19,8 @@ from mlp_core import (
     get_loss,
     gradient_check,
     l2_penalty,
+    r2_score,
 )
-from mlp_core.recipes import r2_score
 
 X = np.array([[0.0, 1.0], [1.0, 0.0], [1.0, 1.0], [0.0, 0.0]])
 Y_REG = np.array([1.0, 2.0, 3.0, 4.0])

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..metrics import accuracy
 from ..network import MLP
 from ..plotting.boundaries import boundary_figure
 from ..preprocessing import train_val_test_split
@@ -70,8 +71,7 @@ class LabRun:
 
     def accuracy(self, X, y):
         """Share of points on the right side of the boundary ŷ = 0, i.e. σ(ŷ) = 0.5."""
-        with np.errstate(all="ignore"):
-            return float(np.mean((self.net.predict(X)[:, 0] > 0) == (y == 1)))
+        return accuracy(self.net, X, y, LOSS)
 
 
 def lab_data(dataset="circles", noise=0.35, seed=0):

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..losses import get_loss
+from ..metrics import accuracy
 from ..network import MLP
 from ..plotting.training_run import training_figure
 from ..preprocessing import train_test_split
@@ -51,10 +51,8 @@ class TrainingRun:
     seconds: float
 
     def accuracy(self, X, y, loss):
-        """Share of points on the right side of the 0.5 boundary (see plot_decision_boundary)."""
-        with np.errstate(all="ignore"):
-            p = get_loss(loss).link(self.net.predict(X))[:, 0]
-        return float(np.mean((p > 0.5) == (y == 1)))
+        """Share of points on the right side of the boundary drawn (``mlp_core.accuracy``)."""
+        return accuracy(self.net, X, y, loss)
 
 
 def train_toy(dataset, lr, batch_size, epochs, *, loss="mse", hidden=(16, 16), seed=0):
