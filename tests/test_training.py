@@ -438,11 +438,35 @@ def test_progress_auto_stays_silent_for_a_quick_run(capsys, monkeypatch):
 def test_progress_auto_shows_a_bar_when_the_run_is_predicted_to_be_long(capsys, monkeypatch):
     import mlp_core.progress
 
-    # any run is "long" if the threshold is 0 s: the bar must appear after the first epoch
+    # any run is "long" if the threshold is 0 s: the bar must appear after the second epoch
     monkeypatch.setattr(mlp_core.progress, "PROGRESS_AFTER_SECONDS", 0.0)
     X, y = _toy_regression()
     fit(MLP([2, 4, 1], seed=0), X, y, loss="mse", lr=0.05, epochs=4, progress="auto")
     assert "4/4" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("second_epoch", "shown"), [(0.001, False), (0.01, True)])
+def test_progress_auto_judges_by_the_second_epoch(monkeypatch, second_epoch, shown):
+    # 500 epochs: a slow first one (set-up, first calls: 50 ms) predicts nothing; the second
+    # decides: 1 ms predicts 0.5 s (no bar), 10 ms predicts 5 s (> PROGRESS_AFTER_SECONDS)
+    import mlp_core.progress
+    from mlp_core.progress import ProgressBar
+
+    clock = {"now": 0.0}
+    monkeypatch.setattr(mlp_core.progress, "time",
+                        types.SimpleNamespace(perf_counter=lambda: clock["now"]))
+    history = History()
+    history.train_loss.append(1.0)
+    bar = ProgressBar("auto", epochs=500)
+    clock["now"] = 0.05
+    bar.update(1, history)
+    assert bar.bar is None  # never decided on the first epoch
+    clock["now"] += second_epoch
+    bar.update(2, history)
+    assert (bar.bar is not None) is shown
+    if shown:
+        assert bar.bar.n == 2 and bar.bar.total == 500
+    bar.close()
 
 
 def test_progress_rejects_other_values():
