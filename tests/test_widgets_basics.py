@@ -290,3 +290,39 @@ def test_set_figure_dpi_refuses_bad_values(default_dpi, dpi, error, message):
         set_figure_dpi(dpi)
     assert png_size(perceptron_panel().image.value)[0] > 0
     assert set_figure_dpi(80) == 80  # the refused value was not kept
+
+
+# --- Panel.set: several controls, one redraw ----------------------------------------------
+
+def test_panel_set_changes_several_controls_with_one_redraw():
+    panel = perceptron_panel()
+    redraws, before = panel.redraws, panel.image.value
+    panel.set(w1=-1.0, w2=0.5, b=0.25)
+    assert panel.redraws == redraws + 1
+    assert (panel.values["w1"], panel.values["w2"], panel.values["b"]) == (-1.0, 0.5, 0.25)
+    assert panel.image.value != before
+    one_by_one = perceptron_panel()
+    for name, value in [("w1", -1.0), ("w2", 0.5), ("b", 0.25)]:
+        one_by_one.controls[name].value = value
+    assert one_by_one.image.value == panel.image.value  # the same picture, two redraws fewer
+    panel.set(w1=-1.0)  # nothing changes: nothing is redrawn
+    assert panel.redraws == redraws + 1
+    panel.controls["w2"].value = 0.0  # single moves still redraw after set
+    assert panel.redraws == redraws + 2
+
+
+def test_panel_set_refuses_before_changing_anything():
+    panel = perceptron_learning_panel()
+    values, redraws = panel.values, panel.redraws
+    k_max = panel.controls["k"].max
+    with pytest.raises(ValueError, match=rf"k must be in \[0, {k_max}\], got {k_max + 1}"):
+        panel.set(dataset="XOR", k=k_max + 1)  # a slider would clamp this without a word
+    with pytest.raises(TypeError, match="k must be an integer >= 0, got 2.5"):
+        panel.set(k=2.5)
+    with pytest.raises(ValueError, match=r"dataset must be one of \['separable', 'XOR'\], "
+                                         "got 'xor'"):
+        panel.set(k=3, dataset="xor")
+    with pytest.raises(ValueError, match="'w1' is not a control of this panel; its controls "
+                                         "are dataset, k"):
+        panel.set(w1=1.0)
+    assert panel.values == values and panel.redraws == redraws

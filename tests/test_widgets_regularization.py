@@ -37,6 +37,9 @@ from mlp_core.widgets.regularization_lab import (  # noqa: E402
 
 LAB_DESCRIPTIONS = ["λ (L2)", "dropout", "hidden layers", "width", "learning rate", "epochs",
                     "activation", "data set", "noise"]
+#: The keys: train_lab_net's keyword arguments, in the same order as the labels above.
+LAB_KEYS = ["lam", "dropout", "hidden_layers", "width", "lr", "epochs", "activation",
+            "dataset", "noise"]
 
 
 @pytest.fixture(scope="module")
@@ -45,23 +48,23 @@ def lab():
 
 
 def test_lab_controls_are_exactly_as_specified(lab):
-    assert list(lab.controls) == LAB_DESCRIPTIONS
+    assert list(lab.controls) == LAB_KEYS
     assert [c.description for c in lab.controls.values()] == LAB_DESCRIPTIONS
     assert "regularization-lab" in lab.widget._dom_classes
     assert "mlp-panel" in lab.widget._dom_classes
     for control in lab.controls.values():
         if not isinstance(control, widgets.Dropdown):
             assert control.continuous_update is False
-    assert lab.controls["λ (L2)"].min == 0.0
+    assert lab.controls["lam"].min == 0.0
     assert (lab.controls["dropout"].min, lab.controls["dropout"].max) == (0.0, 0.8)
-    assert (lab.controls["hidden layers"].min, lab.controls["hidden layers"].max) == (1, 4)
+    assert (lab.controls["hidden_layers"].min, lab.controls["hidden_layers"].max) == (1, 4)
     assert dropdown_values(lab.controls["activation"]) == ["relu", "sigmoid", "tanh"]
-    assert [label for label, _ in lab.controls["data set"].options] == [
+    assert [label for label, _ in lab.controls["dataset"].options] == [
         "moons", "circles", "XOR", "spirals"]
-    assert dropdown_values(lab.controls["data set"]) == list(TOY_DATASETS)
+    assert dropdown_values(lab.controls["dataset"]) == list(TOY_DATASETS)
 
 
-@pytest.mark.parametrize("name", LAB_DESCRIPTIONS)
+@pytest.mark.parametrize("name", LAB_KEYS)
 def test_lab_every_control_redraws(lab, name):
     sweep(lab, name)
     assert lab.last_seconds > 0
@@ -82,7 +85,7 @@ def test_lab_defaults_overfit_and_regularization_shrinks_the_gap():
 def test_lab_retrains_with_the_settings_shown():
     lab = regularization_lab()
     assert lab.net.layer_sizes == [2, 32, 32, 1]
-    lab.controls["hidden layers"].value = 3
+    lab.controls["hidden_layers"].value = 3
     assert lab.net.n_hidden == 3
     lab.controls["width"].value = 16
     assert lab.net.layer_sizes == [2, 16, 16, 16, 1]
@@ -90,10 +93,10 @@ def test_lab_retrains_with_the_settings_shown():
     assert len(lab.history.train_loss) == 50
     lab.controls["activation"].value = "tanh"
     assert lab.net.activation.name == "tanh"
-    lab.controls["data set"].value = "xor"
+    lab.controls["dataset"].value = "xor"
     np.testing.assert_array_equal(lab.run.X_train, lab_data("xor", 0.35, 0)[0])
     weights_sq = l2_penalty(lab.net.weights, 1.0)
-    lab.controls["λ (L2)"].value = 0.03
+    lab.controls["lam"].value = 0.03
     assert l2_penalty(lab.net.weights, 1.0) < weights_sq
     assert "generalization gap" in lab.summary.value
 
@@ -102,17 +105,17 @@ def test_lab_same_settings_give_the_same_image():
     first, second = regularization_lab(), regularization_lab()
     assert first.image.value == second.image.value
     start = first.image.value
-    first.controls["λ (L2)"].value = 0.01
+    first.controls["lam"].value = 0.01
     assert first.image.value != start
-    first.controls["λ (L2)"].value = 0.0
+    first.controls["lam"].value = 0.0
     assert first.image.value == start
 
 
 def test_lab_divergence_is_drawn_and_reported():
     lab = regularization_lab()
     lab.controls["width"].value = 128
-    lab.controls["hidden layers"].value = 4
-    lab.controls["learning rate"].value = 1.0
+    lab.controls["hidden_layers"].value = 4
+    lab.controls["lr"].value = 1.0
     assert lab.run.diverged is not None
     assert "diverged" in lab.summary.value
     assert np.all([np.isfinite(W).all() for W in lab.net.weights])
@@ -137,13 +140,13 @@ def test_lab_summary_after_divergence_shows_no_losses():
 def test_lab_harsh_combinations_do_not_raise():
     lab = regularization_lab()
     for name, value in [("epochs", 10), ("activation", "sigmoid"), ("dropout", 0.8),
-                        ("width", 2), ("hidden layers", 4), ("noise", 0.0),
-                        ("data set", "xor"), ("learning rate", 1.0), ("λ (L2)", 0.05)]:
+                        ("width", 2), ("hidden_layers", 4), ("noise", 0.0),
+                        ("dataset", "xor"), ("lr", 1.0), ("lam", 0.05)]:
         lab.controls[name].value = value
         assert lab.image.value
 
 
-@pytest.mark.parametrize("name", ["patience", "min_delta", "max epochs"])
+@pytest.mark.parametrize("name", ["patience", "min_delta", "epochs"])
 def test_early_stopping_panel_every_control_redraws(name):
     panel = early_stopping_panel()
     assert "early-stopping-panel" in panel.widget._dom_classes
@@ -168,7 +171,7 @@ def test_early_stopping_counts_improvements_not_errors():
     assert stopper.best_epoch == 1
 
 
-@pytest.mark.parametrize("name", ["dropout p", "mask seed"])
+@pytest.mark.parametrize("name", ["p", "mask_seed"])
 def test_dropout_panel_every_control_redraws(name):
     panel = dropout_panel()
     assert "dropout-panel" in panel.widget._dom_classes
@@ -222,7 +225,7 @@ def _legend_clear_of_curves(fig, ax):
 @pytest.mark.parametrize("dataset", ["circles", "spirals"])
 def test_lab_loss_legend_hides_no_curve(dataset):
     lab = regularization_lab()
-    lab.controls["data set"].value = dataset
+    lab.controls["dataset"].value = dataset
     assert _legend_clear_of_curves(lab.figure, lab.figure.axes[1])
 
 
@@ -230,7 +233,7 @@ def test_lab_loss_legend_hides_no_curve(dataset):
 def test_early_stopping_legend_hides_no_curve_or_line(patience, epochs):
     panel = early_stopping_panel()
     panel.controls["patience"].value = patience
-    panel.controls["max epochs"].value = epochs
+    panel.controls["epochs"].value = epochs
     ax = panel.figure.axes[0]
     assert _legend_clear_of_curves(panel.figure, ax)
     assert len(ax.get_legend().get_texts()) == 5  # both curves, full run, best, stopped
@@ -247,3 +250,18 @@ def test_divergence_helpers():
     assert "in epoch 1" in first and "initial weights" in first
     later = diverged_message(TrainingDivergedError(7, 10.0, History()))
     assert "the network after epoch 6" in later and "Lower the learning rate" in later
+
+
+def test_lab_set_trains_once_with_all_the_settings():
+    lab = regularization_lab()
+    redraws = lab.redraws
+    lab.set(lam=0.01, dropout=0.2, hidden_layers=1, lr=0.3)
+    assert lab.redraws == redraws + 1
+    assert lab.net.layer_sizes == [2, 32, 1]
+    expected = train_lab_net(lam=0.01, dropout=0.2, hidden_layers=1, lr=0.3)
+    assert lab.history.train_loss == expected.history.train_loss
+    with pytest.raises(ValueError, match=r"lr must be in \[0.001, 1.0\], got 3.0"):
+        lab.set(lr=3.0)  # the log slider's range is 10^-3 .. 10^0
+    with pytest.raises(ValueError, match=r"dataset must be one of \['moons', 'circles', "
+                                         r"'xor', 'spirals'\], got 'XOR'"):
+        lab.set(dataset="XOR")  # the label, not the value

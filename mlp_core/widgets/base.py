@@ -19,7 +19,7 @@ import time
 import ipywidgets as widgets
 import numpy as np
 
-from .._checks import check_int
+from .._checks import check_int, check_real, short_repr
 from ..plotting.style import figure_to_png
 from ..threads import one_blas_thread
 from ..training import TrainingDivergedError, fit
@@ -138,6 +138,24 @@ def dropdown(description, options, value=None):
     )
 
 
+def _check_control_value(name, control, value):
+    """Refuse a value ``control`` cannot show (sliders would clamp it without a word)."""
+    if isinstance(control, widgets.Dropdown):
+        options = [o[1] if isinstance(o, tuple) else o for o in control.options]
+        if value not in options:
+            raise ValueError(f"{name} must be one of {options}, got {short_repr(value)}")
+        return
+    if isinstance(control, widgets.IntSlider):
+        check_int(value, name, minimum=control.min)
+        if value > control.max:
+            raise ValueError(f"{name} must be in [{control.min}, {control.max}], got {value}")
+        return
+    low, high = control.min, control.max
+    if isinstance(control, widgets.FloatLogSlider):
+        low, high = control.base ** low, control.base ** high
+    check_real(value, name, low=low, high=high)
+
+
 class Panel:
     """Controls plus one figure redrawn whenever a control changes.
 
@@ -180,6 +198,7 @@ class Panel:
         )
         self.summary = widgets.HTML()
         self.figure = None
+        self._holding = False  # True while ``set`` changes several controls
         self.redraws = 0
         self.last_seconds = 0.0
         rows = [
@@ -199,8 +218,44 @@ class Panel:
         """The current value of every control, by name."""
         return {name: control.value for name, control in self.controls.items()}
 
+    def set(self, **values):
+        """Change several controls and redraw once, e.g. ``panel.set(lam=0.01, dropout=0.5)``.
+
+        Moving controls one by one redraws after each move; this shows only the end result.
+        Every value is checked before any control changes: a slider's value must lie in its
+        range (a slider would silently clamp it), a dropdown's must be one of its options.
+
+        Parameters
+        ----------
+        **values
+            Control name (a key of ``controls``) -> new value.
+
+        Raises
+        ------
+        ValueError, TypeError
+            If a name is not a control of this panel or a value is not one it can show.
+        """
+        for name, value in values.items():
+            if name not in self.controls:
+                raise ValueError(
+                    f"{name!r} is not a control of this panel; its controls are "
+                    f"{', '.join(self.controls)}"
+                )
+            _check_control_value(name, self.controls[name], value)
+        changed = [name for name, value in values.items()
+                   if self.controls[name].value != value]
+        self._holding = True
+        try:
+            for name in changed:
+                self.controls[name].value = values[name]
+        finally:
+            self._holding = False
+        if changed:
+            self.redraw()
+
     def _on_change(self, change):
-        self.redraw()
+        if not self._holding:
+            self.redraw()
 
     def redraw(self):
         """Draw the figure for the current values and show it."""

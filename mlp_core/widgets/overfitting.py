@@ -5,8 +5,9 @@ criterion and shows where the validation loss was lowest, where training stopped
 the run would have done without stopping. ``dropout_panel`` draws one dropout mask on the
 network diagram (lecture Fig. 7) and counts the units each hidden layer kept.
 
-As in the lab, the controls are keyed by their descriptions
-(``panel.controls["patience"].value = 5`` redraws).
+As in every panel, the controls are keyed by the names the code uses
+(``panel.controls["patience"].value = 5`` redraws; ``panel.set(patience=5, min_delta=0.01)``
+changes both with one redraw).
 """
 
 from __future__ import annotations
@@ -116,16 +117,15 @@ def early_stopping_panel(seed=0):
     Panel
         CSS class ``early-stopping-panel``.
     """
-    controls = [
-        int_slider("patience", 10, 1, 50),
-        float_slider("min_delta", 0.0, 0.0, 0.05, 0.001, readout_format=".3f"),
-        int_slider("max epochs", 300, 20, 500, 10),
-    ]
+    controls = {
+        "patience": int_slider("patience", 10, 1, 50),
+        "min_delta": float_slider("min_delta", 0.0, 0.0, 0.05, 0.001, readout_format=".3f"),
+        "epochs": int_slider("max epochs", 300, 20, 500, 10),
+    }
 
     full_runs = {}  # max epochs -> History without stopping (patience does not change it)
 
-    def draw(**values):
-        patience, min_delta, epochs = values["patience"], values["min_delta"], values["max epochs"]
+    def draw(patience, min_delta, epochs):
         if epochs not in full_runs:
             full_runs[epochs] = train_with_patience(None, 0.0, epochs, seed=seed)[1]
         full = full_runs[epochs]
@@ -134,7 +134,7 @@ def early_stopping_panel(seed=0):
         return (early_stopping_figure(history, full, title),
                 _early_stopping_summary(net, history, full, patience, min_delta, seed))
 
-    return Panel({c.description: c for c in controls}, draw, css_class="early-stopping-panel",
+    return Panel(controls, draw, css_class="early-stopping-panel",
                  title="Early stopping (§4.6.1)", columns=3)
 
 
@@ -183,11 +183,10 @@ def dropout_panel(seed=0, layer_sizes=DROPOUT_LAYER_SIZES):
     Panel
         CSS class ``dropout-panel``.
     """
-    controls = [float_slider("dropout p", 0.5, 0.0, 0.8, 0.05),
-                int_slider("mask seed", seed, 0, 20)]
+    controls = {"p": float_slider("dropout p", 0.5, 0.0, 0.8, 0.05),
+                "mask_seed": int_slider("mask seed", seed, 0, 20)}
 
-    def draw(**values):
-        p, mask_seed = values["dropout p"], values["mask seed"]
+    def draw(p, mask_seed):
         masks = dropout_masks(p, mask_seed, layer_sizes)
         kept = sum(int(np.count_nonzero(m)) for m in masks)
         total = sum(m.size for m in masks)
@@ -198,5 +197,5 @@ def dropout_panel(seed=0, layer_sizes=DROPOUT_LAYER_SIZES):
                 f"hidden units ({kept / total:.0%}); its entries take the values {entries}.")
         return _dropout_figure(masks, p, mask_seed, layer_sizes), text
 
-    return Panel({c.description: c for c in controls}, draw, css_class="dropout-panel",
+    return Panel(controls, draw, css_class="dropout-panel",
                  title="Dropout (§4.6.2): one mask at a time", columns=2)

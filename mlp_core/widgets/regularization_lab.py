@@ -9,8 +9,10 @@ training loss) in the summary.
 The defaults are chosen to overfit: 100 noisy points of the circles set (50 to train on) and
 2 × 32 hidden units trained for 300 epochs. Raising ``λ (L2)`` (Eq. 15) or ``dropout``
 (§4.6.2) shrinks the gap; more ``hidden layers``, ``epochs`` or ``noise`` widen it. The same
-settings always give the same picture. The controls are keyed by the descriptions students
-read, e.g. ``lab.controls["λ (L2)"].value = 0.01`` retrains and redraws.
+settings always give the same picture. The controls are keyed by the keyword arguments of
+``train_lab_net`` (``lam``, ``dropout``, ``hidden_layers``, ``width``, ``lr``, ``epochs``,
+``activation``, ``dataset``, ``noise``), so ``lab.controls["lam"].value = 0.01`` retrains
+and redraws, and ``lab.set(lam=0.01, dropout=0.5)`` changes both with one redraw.
 """
 
 from __future__ import annotations
@@ -155,27 +157,22 @@ def lab_summary(run):
 class RegularizationLab(Panel):
     """The lab's Panel; ``run`` (and ``net``, ``history``) hold the last training run."""
 
-    #: Control description -> keyword of ``train_lab_net``.
-    KEYWORDS = {"λ (L2)": "lam", "dropout": "dropout", "hidden layers": "hidden_layers",
-                "width": "width", "learning rate": "lr", "epochs": "epochs",
-                "activation": "activation", "data set": "dataset", "noise": "noise"}
-
     def __init__(self, seed=0):
         self.seed = seed
         self.run = None
         datasets = [(_DATASET_LABELS.get(name, name), name) for name in TOY_DATASETS]
-        controls = [
-            float_slider("λ (L2)", 0.0, 0.0, 0.05, 0.001, readout_format=".3f"),
-            float_slider("dropout", 0.0, 0.0, 0.8, 0.05),
-            int_slider("hidden layers", 2, 1, 4),
-            int_slider("width", 32, 2, 128, 2),
-            log_slider("learning rate", 0.1, -3, 0, step=0.1),
-            int_slider("epochs", 300, 10, 1000, 10),
-            dropdown("activation", ["relu", "sigmoid", "tanh"]),
-            dropdown("data set", datasets, value="circles"),
-            float_slider("noise", 0.35, 0.0, 0.6, 0.05),
-        ]
-        super().__init__({c.description: c for c in controls}, self._draw,
+        controls = {  # keyword of train_lab_net -> the control students see
+            "lam": float_slider("λ (L2)", 0.0, 0.0, 0.05, 0.001, readout_format=".3f"),
+            "dropout": float_slider("dropout", 0.0, 0.0, 0.8, 0.05),
+            "hidden_layers": int_slider("hidden layers", 2, 1, 4),
+            "width": int_slider("width", 32, 2, 128, 2),
+            "lr": log_slider("learning rate", 0.1, -3, 0, step=0.1),
+            "epochs": int_slider("epochs", 300, 10, 1000, 10),
+            "activation": dropdown("activation", ["relu", "sigmoid", "tanh"]),
+            "dataset": dropdown("data set", datasets, value="circles"),
+            "noise": float_slider("noise", 0.35, 0.0, 0.6, 0.05),
+        }
+        super().__init__(controls, self._draw,
                          css_class="regularization-lab", columns=3,
                          title="Regularization lab (§4.6): overfitting, L2 and dropout")
 
@@ -189,8 +186,7 @@ class RegularizationLab(Panel):
         """The ``History`` of the last redraw."""
         return self.run.history
 
-    def _draw(self, **values):
-        s = {self.KEYWORDS[name]: value for name, value in values.items()}
+    def _draw(self, **s):
         title = (f"{s['dataset']}, noise {s['noise']:.2f} · {s['hidden_layers']}×{s['width']} "
                  f"{s['activation']} · λ {s['lam']:.3g} · p {s['dropout']:.2f} · η {s['lr']:.2g}")
         self.run = run = train_lab_net(**s, seed=self.seed)  # Panel.redraw: one BLAS thread
