@@ -113,12 +113,17 @@ def check_same_length(X, y, x_name="X", y_name="y"):
         )
 
 
-def check_int(value, name, *, minimum):
-    """Return ``value`` as int, requiring an integer >= ``minimum``."""
+def check_int(value, name, *, minimum, maximum=None):
+    """Return ``value`` as int, requiring an integer >= ``minimum`` (and <= ``maximum``).
+
+    With ``maximum`` every message states both ends: ``an integer in [minimum, maximum]``.
+    """
+    rule = f">= {minimum}" if maximum is None else f"in [{minimum}, {maximum}]"
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer >= {minimum}, got {short_repr(value)}")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}")
+        raise TypeError(f"{name} must be an integer {rule}, got {short_repr(value)}")
+    if value < minimum or (maximum is not None and value > maximum):
+        raise ValueError(f"{name} must be {'an integer ' if maximum is not None else ''}"
+                         f"{rule}, got {value}")
     return int(value)
 
 

@@ -13,7 +13,7 @@ import time
 
 __all__ = ["PROGRESS_AFTER_SECONDS", "ProgressBar"]
 
-#: A run predicted (after its first epoch) to take longer than this shows a progress bar.
+#: A run predicted (from its second epoch) to take longer than this shows a progress bar.
 PROGRESS_AFTER_SECONDS = 3.0
 
 

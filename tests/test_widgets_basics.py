@@ -24,6 +24,7 @@ from mlp_core.widgets import (
     vanishing_panel,
 )
 from mlp_core.widgets.activations import derivative_products
+from mlp_core.widgets.controls import int_slider
 from mlp_core.widgets.perceptron import learning_run, separable_data
 from mlp_core.widgets.structure import parameter_table
 
@@ -280,10 +281,10 @@ def test_panel_dpi_argument_overrides_the_setting(default_dpi):
 
 
 @pytest.mark.parametrize(("dpi", "error", "message"), [
-    (39, ValueError, "dpi must be >= 40, got 39"),
-    (301, ValueError, r"dpi must be in \[40, 300\], got 301"),
-    (120.0, TypeError, "dpi must be an integer >= 40, got 120.0"),
-    (True, TypeError, "dpi must be an integer >= 40, got True"),
+    (39, ValueError, r"dpi must be an integer in \[40, 300\], got 39"),
+    (301, ValueError, r"dpi must be an integer in \[40, 300\], got 301"),
+    (120.0, TypeError, r"dpi must be an integer in \[40, 300\], got 120.0"),
+    (True, TypeError, r"dpi must be an integer in \[40, 300\], got True"),
 ])
 def test_set_figure_dpi_refuses_bad_values(default_dpi, dpi, error, message):
     with pytest.raises(error, match=message):
@@ -311,18 +312,34 @@ def test_panel_set_changes_several_controls_with_one_redraw():
     assert panel.redraws == redraws + 2
 
 
-def test_panel_set_refuses_before_changing_anything():
-    panel = perceptron_learning_panel()
+def test_panel_set_moves_dropdowns_first_and_puts_everything_back_on_a_refusal():
+    panel = perceptron_learning_panel()  # k goes to 20 on 'separable', to 100 on 'XOR'
+    redraws = panel.redraws
+    panel.set(k=50, dataset="XOR")  # 50 fits only once XOR is chosen: dropdowns go first
+    assert panel.values == {"dataset": "XOR", "k": 50}
+    assert panel.redraws == redraws + 1
+    panel.set(k=80)
     values, redraws = panel.values, panel.redraws
-    k_max = panel.controls["k"].max
-    with pytest.raises(ValueError, match=rf"k must be in \[0, {k_max}\], got {k_max + 1}"):
-        panel.set(dataset="XOR", k=k_max + 1)  # a slider would clamp this without a word
-    with pytest.raises(TypeError, match="k must be an integer >= 0, got 2.5"):
+    with pytest.raises(ValueError, match=r"k must be an integer in \[0, 20\], got 60"):
+        panel.set(dataset="separable", k=60)  # a slider would clamp 60 to 20 without a word
+    assert panel.values == values and panel.redraws == redraws  # XOR and 80 again
+    with pytest.raises(TypeError, match=r"k must be an integer in \[0, 100\], got 2.5"):
         panel.set(k=2.5)
     with pytest.raises(ValueError, match=r"dataset must be one of \['separable', 'XOR'\], "
                                          "got 'xor'"):
         panel.set(k=3, dataset="xor")
     with pytest.raises(ValueError, match="'w1' is not a control of this panel; its controls "
                                          "are dataset, k"):
-        panel.set(w1=1.0)
+        panel.set(k=3, w1=1.0)
     assert panel.values == values and panel.redraws == redraws
+
+
+def test_panel_set_leaves_other_widgets_to_their_own_checks():
+    import ipywidgets as widgets
+
+    seen = []
+    panel = Panel({"show": widgets.Checkbox(value=False), "k": int_slider("k", 1, 0, 5)},
+                  lambda show, k: (new_figure()[0], seen.append((show, k)) or ""),
+                  css_class="mixed-panel")
+    panel.set(show=True, k=3)
+    assert seen[-1] == (True, 3) and len(seen) == 2  # the first draw, then one for set

@@ -6,15 +6,8 @@ them changes. One module per lecture section.
 
 from .activations import activation_panel, vanishing_panel
 from .backprop import backprop_panel
-from .base import (
-    Panel,
-    dropdown,
-    float_slider,
-    int_slider,
-    log_slider,
-    one_blas_thread,
-    set_figure_dpi,
-)
+from .base import Panel, one_blas_thread, set_figure_dpi
+from .controls import dropdown, float_slider, int_slider, log_slider
 from .forward import forward_panel
 from .overfitting import dropout_panel, early_stopping_panel
 from .perceptron import perceptron_learning_panel, perceptron_panel

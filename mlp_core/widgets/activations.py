@@ -11,7 +11,8 @@ import numpy as np
 
 from ..activations import ACTIVATIONS
 from ..plotting.activation_plots import activation_figure, vanishing_figure
-from .base import Panel, dropdown, float_slider, int_slider
+from .base import Panel
+from .controls import dropdown, float_slider, int_slider
 
 __all__ = ["activation_panel", "derivative_products", "vanishing_panel"]
 

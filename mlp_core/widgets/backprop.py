@@ -14,7 +14,8 @@ from ..losses import LOSSES
 from ..network import MLP
 from ..plotting.backprop_plots import backprop_figure
 from ..toy_data import make_moons
-from .base import Panel, dropdown, float_slider, int_slider
+from .base import Panel
+from .controls import dropdown, float_slider, int_slider
 
 __all__ = ["backprop_panel", "backprop_state"]
 

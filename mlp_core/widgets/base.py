@@ -4,11 +4,10 @@ A ``Panel`` holds named controls (sliders, dropdowns) and a ``draw`` function. W
 control changes, it calls ``draw(**values)``, which returns a matplotlib Figure and a short
 text (HTML) summary; the panel shows the figure as a PNG ``Image`` widget and the summary
 below it. This works the same in JupyterLab, Notebook 7, VS Code and Colab, and in tests
-without any browser (``panel.controls["λ (L2)"].value = 0.1`` redraws synchronously).
+without any browser (``lab.controls["lam"].value = 0.1`` redraws synchronously).
 
-Every slider made here has ``continuous_update=False``: dragging it triggers one redraw when
-released, not dozens. Each panel's box carries the CSS class ``mlp-panel`` plus its own
-class (e.g. ``regularization-lab``), which the browser tests use as selectors.
+The controls come from ``controls.py``. Each panel's box carries the CSS class ``mlp-panel``
+plus its own class (e.g. ``regularization-lab``), which the browser tests use as selectors.
 """
 
 from __future__ import annotations
@@ -19,16 +18,15 @@ import time
 import ipywidgets as widgets
 import numpy as np
 
-from .._checks import check_int, check_real, short_repr
+from .._checks import check_int
 from ..plotting.style import figure_to_png
 from ..threads import one_blas_thread
 from ..training import TrainingDivergedError, fit
+from .controls import check_control_value
 
-__all__ = ["Panel", "diverged_message", "dropdown", "fit_without_raising", "float_slider",
-           "int_slider", "log_slider", "number_or_dash", "one_blas_thread", "set_figure_dpi"]
+__all__ = ["Panel", "diverged_message", "fit_without_raising", "number_or_dash",
+           "one_blas_thread", "set_figure_dpi"]
 
-_STYLE = {"description_width": "initial"}
-_SLIDER_LAYOUT = {"width": "320px"}
 #: Resolution of the PNG a panel draws (``set_figure_dpi`` changes it). The image is shown
 #: at its own pixel size, so this sets how large a figure appears; 80 keeps the regularization
 #: lab's redraw within its 250 ms goal on a laptop.
@@ -56,10 +54,7 @@ def set_figure_dpi(dpi):
         The setting before this call.
     """
     global _figure_dpi
-    low, high = DPI_RANGE
-    dpi = check_int(dpi, "dpi", minimum=low)
-    if dpi > high:
-        raise ValueError(f"dpi must be in [{low}, {high}], got {dpi}")
+    dpi = check_int(dpi, "dpi", minimum=DPI_RANGE[0], maximum=DPI_RANGE[1])
     previous, _figure_dpi = _figure_dpi, dpi
     return previous
 
@@ -103,57 +98,9 @@ def diverged_message(error):
             f"{shown}. Lower the learning rate.")
 
 
-def float_slider(description, value, min, max, step, readout_format=".2f"):
-    """A FloatSlider that updates on release."""
-    return widgets.FloatSlider(
-        value=value, min=min, max=max, step=step, description=description,
-        readout_format=readout_format, continuous_update=False, style=_STYLE,
-        layout=_SLIDER_LAYOUT,
-    )
-
-
-def log_slider(description, value, min_exp, max_exp, step=0.25, readout_format=".3g"):
-    """A FloatLogSlider from 10**min_exp to 10**max_exp that updates on release."""
-    return widgets.FloatLogSlider(
-        value=value, base=10, min=min_exp, max=max_exp, step=step, description=description,
-        readout_format=readout_format, continuous_update=False, style=_STYLE,
-        layout=_SLIDER_LAYOUT,
-    )
-
-
-def int_slider(description, value, min, max, step=1):
-    """An IntSlider that updates on release."""
-    return widgets.IntSlider(
-        value=value, min=min, max=max, step=step, description=description,
-        continuous_update=False, style=_STYLE, layout=_SLIDER_LAYOUT,
-    )
-
-
-def dropdown(description, options, value=None):
-    """A Dropdown over ``options`` (e.g. the keys of a registry)."""
-    options = list(options)
-    return widgets.Dropdown(
-        options=options, value=options[0] if value is None else value,
-        description=description, style=_STYLE, layout={"width": "320px"},
-    )
-
-
-def _check_control_value(name, control, value):
-    """Refuse a value ``control`` cannot show (sliders would clamp it without a word)."""
-    if isinstance(control, widgets.Dropdown):
-        options = [o[1] if isinstance(o, tuple) else o for o in control.options]
-        if value not in options:
-            raise ValueError(f"{name} must be one of {options}, got {short_repr(value)}")
-        return
-    if isinstance(control, widgets.IntSlider):
-        check_int(value, name, minimum=control.min)
-        if value > control.max:
-            raise ValueError(f"{name} must be in [{control.min}, {control.max}], got {value}")
-        return
-    low, high = control.min, control.max
-    if isinstance(control, widgets.FloatLogSlider):
-        low, high = control.base ** low, control.base ** high
-    check_real(value, name, low=low, high=high)
+def _is_selection(control):
+    """True for dropdowns and other controls that pick one of their ``options``."""
+    return hasattr(control, "options")
 
 
 class Panel:
@@ -219,11 +166,14 @@ class Panel:
         return {name: control.value for name, control in self.controls.items()}
 
     def set(self, **values):
-        """Change several controls and redraw once, e.g. ``panel.set(lam=0.01, dropout=0.5)``.
+        """Change several controls and redraw once, e.g. ``lab.set(lam=0.01, dropout=0.5)``.
 
         Moving controls one by one redraws after each move; this shows only the end result.
-        Every value is checked before any control changes: a slider's value must lie in its
-        range (a slider would silently clamp it), a dropdown's must be one of its options.
+        Dropdowns are set first, since one may change another control's range (the
+        perceptron learning panel's data set sets how far its update slider goes). A value
+        a control cannot show is refused rather than clamped, as a slider would: outside a
+        slider's range, or not one of a dropdown's options. Then every control goes back to
+        where it was and nothing is redrawn.
 
         Parameters
         ----------
@@ -235,23 +185,31 @@ class Panel:
         ValueError, TypeError
             If a name is not a control of this panel or a value is not one it can show.
         """
-        for name, value in values.items():
+        for name in values:
             if name not in self.controls:
                 raise ValueError(
                     f"{name!r} is not a control of this panel; its controls are "
                     f"{', '.join(self.controls)}"
                 )
-            _check_control_value(name, self.controls[name], value)
-        changed = [name for name, value in values.items()
-                   if self.controls[name].value != value]
+        before = self.values
+        selections_first = sorted(values, key=lambda name: not _is_selection(self.controls[name]))
         self._holding = True
         try:
-            for name in changed:
+            for name in selections_first:
+                check_control_value(name, self.controls[name], values[name])
                 self.controls[name].value = values[name]
+        except Exception:
+            self._put_back(before)
+            raise
         finally:
             self._holding = False
-        if changed:
+        if self.values != before:
             self.redraw()
+
+    def _put_back(self, values):
+        """Restore ``values`` (selections first, as in ``set``) without redrawing."""
+        for name in sorted(values, key=lambda name: not _is_selection(self.controls[name])):
+            self.controls[name].value = values[name]
 
     def _on_change(self, change):
         if not self._holding:

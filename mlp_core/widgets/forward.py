@@ -14,7 +14,8 @@ from .._checks import check_real
 from ..network import MLP
 from ..plotting.forward_plots import forward_figure
 from ..regularization import l2_penalty
-from .base import Panel, float_slider
+from .base import Panel
+from .controls import float_slider
 
 __all__ = ["forward_panel"]
 

@@ -20,7 +20,8 @@ from ..plotting.diagrams import draw_network
 from ..plotting.style import MARKERS, layer_sup, new_figure, styled
 from ..plotting.training_plots import legend_below, plot_loss_curves
 from ..regularization import dropout_mask
-from .base import Panel, fit_without_raising, float_slider, int_slider
+from .base import Panel, fit_without_raising
+from .controls import float_slider, int_slider
 from .regularization_lab import LOSS, MOMENTUM, lab_data
 
 __all__ = ["DROPOUT_LAYER_SIZES", "dropout_masks", "dropout_panel", "early_stopping_figure",

@@ -14,7 +14,8 @@ import numpy as np
 from ..data import make_xor
 from ..perceptron import Perceptron
 from ..plotting.basics import perceptron_figure, perceptron_learning_figure
-from .base import Panel, dropdown, float_slider, int_slider
+from .base import Panel
+from .controls import dropdown, float_slider, int_slider
 
 __all__ = ["learning_run", "perceptron_learning_panel", "perceptron_panel", "separable_data"]
 

@@ -28,16 +28,8 @@ from ..preprocessing import train_val_test_split
 from ..regularization import l2_penalty
 from ..toy_data import TOY_DATASETS, make_toy
 from ..training import History, TrainingDivergedError
-from .base import (
-    Panel,
-    diverged_message,
-    dropdown,
-    fit_without_raising,
-    float_slider,
-    int_slider,
-    log_slider,
-    number_or_dash,
-)
+from .base import Panel, diverged_message, fit_without_raising, number_or_dash
+from .controls import dropdown, float_slider, int_slider, log_slider
 
 __all__ = ["LabRun", "RegularizationLab", "lab_data", "regularization_lab",
            "train_lab_net"]

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from ..network import MLP
 from ..plotting.diagrams import network_figure
-from .base import Panel, int_slider
+from .base import Panel
+from .controls import int_slider
 
 __all__ = ["parameter_table", "structure_panel"]
 

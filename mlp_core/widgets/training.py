@@ -21,15 +21,8 @@ from ..plotting.training_run import training_figure
 from ..preprocessing import train_test_split
 from ..toy_data import TOY_DATASETS, make_toy
 from ..training import History, TrainingDivergedError
-from .base import (
-    Panel,
-    diverged_message,
-    dropdown,
-    fit_without_raising,
-    int_slider,
-    log_slider,
-    number_or_dash,
-)
+from .base import Panel, diverged_message, fit_without_raising, number_or_dash
+from .controls import dropdown, int_slider, log_slider
 
 __all__ = ["TrainingRun", "train_toy", "training_panel"]
 

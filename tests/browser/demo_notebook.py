@@ -15,7 +15,8 @@ import nbformat
 SETUP = """\
 import numpy as np
 from mlp_core.plotting.style import new_figure, styled
-from mlp_core.widgets.base import Panel, float_slider, int_slider
+from mlp_core.widgets.base import Panel
+from mlp_core.widgets.controls import float_slider, int_slider
 np.set_printoptions(precision=4, suppress=True)"""
 
 PANEL = """\
