@@ -39,10 +39,22 @@ def predict_classes(net, X, loss):
     Returns
     -------
     ndarray of shape (n,), int64
+
+    Raises
+    ------
+    ValueError
+        If a score is NaN or infinite (weights of a diverged run): no class can be read.
     """
     loss_fn = _check_net_and_loss(net, loss)
     X = check_X(X, net.layer_sizes[0], dtype=net.dtype)
-    return _classes(net, X, loss_fn)
+    y_hat = _scores(net, X)
+    broken = ~np.isfinite(y_hat).all(axis=1)
+    if broken.any():
+        raise ValueError(
+            f"net gives NaN or infinite scores for {broken.sum()} of {len(X)} rows of X "
+            "(weights of a diverged run?); no class can be read from them"
+        )
+    return _classes(y_hat, loss_fn)
 
 
 def accuracy(net, X, y, loss):
@@ -59,7 +71,9 @@ def accuracy(net, X, y, loss):
 
     Returns
     -------
-    float in [0, 1]
+    float
+        In [0, 1]; NaN if a score is NaN or infinite (a diverged network predicts no class,
+        and counting its NaNs as class 0 would give a number that means nothing).
     """
     loss_fn = _check_net_and_loss(net, loss)
     X = check_X(X, net.layer_sizes[0], dtype=net.dtype)
@@ -67,7 +81,10 @@ def accuracy(net, X, y, loss):
     check_same_length(X, y)
     n_classes = net.layer_sizes[-1] if loss_fn.name == "cross_entropy" else 2
     labels = class_labels(y, n_classes, loss_fn.name, f"{n_classes} classes")
-    return float(np.mean(_classes(net, X, loss_fn) == labels))
+    y_hat = _scores(net, X)
+    if not np.isfinite(y_hat).all():
+        return float("nan")
+    return float(np.mean(_classes(y_hat, loss_fn) == labels))
 
 
 def _check_net_and_loss(net, loss):
@@ -88,10 +105,14 @@ def _check_net_and_loss(net, loss):
     return loss_fn
 
 
-def _classes(net, X, loss_fn):
-    """Classes from the scores of checked X."""
-    with np.errstate(over="ignore", invalid="ignore"):  # a diverged net still predicts
-        y_hat = net._predict(X)
+def _scores(net, X):
+    """ŷ for checked X; overflow in a diverged net gives inf or NaN, which callers check."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        return net._predict(X)
+
+
+def _classes(y_hat, loss_fn):
+    """Classes from finite scores."""
     if loss_fn.name == "cross_entropy":
         return y_hat.argmax(axis=1)
     return (y_hat[:, 0] > BINARY_THRESHOLD[loss_fn.name]).astype(np.int64)

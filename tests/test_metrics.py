@@ -71,12 +71,24 @@ def test_accuracy_refuses_bad_labels_and_inputs():
         accuracy(net, X, [0, 1, 2, 1], "binary_cross_entropy")
     with pytest.raises(ValueError, match="integer class labels .* got 0.5"):
         accuracy(net, X, [0, 0.5, 1, 1], "mse")
-    with pytest.raises(ValueError, match="same number of rows|len"):
+    with pytest.raises(ValueError, match=r"len\(y\) must equal len\(X\) = 4 .*got 3"):
         accuracy(net, X, [0, 1, 1], "mse")
     with pytest.raises(ValueError, match="X must have 1 column"):
         accuracy(net, np.ones((4, 2)), [0, 1, 1, 1], "mse")
     with pytest.raises(TypeError, match="net must be an MLP, got list"):
         accuracy([net], X, [0, 1, 1, 1], "mse")
+
+
+def test_a_diverged_network_predicts_no_class():
+    # float32 overflow: both hidden units reach inf, and the output inf − inf is NaN
+    net = MLP([1, 2, 1], seed=0, dtype=np.float32)
+    net.set_parameters([np.array([[1e30], [1e30]]), np.array([[1.0, -1.0]])],
+                       [np.zeros(2), np.zeros(1)])
+    X_big = np.array([[1e10], [0.0], [1e10]])
+    assert np.isnan(accuracy(net, X_big, [0, 0, 0], "binary_cross_entropy"))  # not 2/3
+    with pytest.raises(ValueError, match="NaN or infinite scores for 2 of 3 rows of X"):
+        predict_classes(net, X_big, "binary_cross_entropy")
+    assert accuracy(net, X_big[1:2], [0], "binary_cross_entropy") == 1.0  # ŷ = 0: class 0
 
 
 def test_r2_score_by_hand():
