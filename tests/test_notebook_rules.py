@@ -4,13 +4,16 @@
   ``progress=False`` (in 'auto' mode a bar appears when a run looks long, which a loaded CI
   machine can make it look).
 - Only cells that display a live widget skip nbval's output comparison.
-- Shared logic lives in ``mlp_core``: no two notebooks define a function of the same name.
+- Shared logic lives in ``mlp_core``: no two notebooks define a function of the same name
+  or with the same body.
+- The header (first cell) names everything the notebook imports from ``mlp_core``.
 """
 
 from __future__ import annotations
 
 import ast
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -36,13 +39,33 @@ def test_there_are_notebooks():
     assert len(NOTEBOOKS) == 8
 
 
+def mlp_core_imports(path):
+    """Names the notebook imports from mlp_core: {name as bound: name in mlp_core}."""
+    bound = {}
+    for _, cell in code_cells(path):
+        for node in ast.walk(syntax_tree(cell)):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("mlp_core"):
+                bound.update({alias.asname or alias.name: alias.name for alias in node.names})
+    return bound
+
+
+def is_fit_call(node, fit_names):
+    """``fit(...)`` under any name it was imported as, or ``mlp_core.fit(...)``."""
+    if not isinstance(node, ast.Call):
+        return False
+    if isinstance(node.func, ast.Name):
+        return node.func.id in fit_names
+    return (isinstance(node.func, ast.Attribute) and node.func.attr == "fit"
+            and isinstance(node.func.value, ast.Name) and node.func.value.id == "mlp_core")
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_every_fit_call_turns_the_progress_bar_off(path):
+    fit_names = {bound for bound, name in mlp_core_imports(path).items() if name == "fit"}
     calls = 0
     for i, cell in code_cells(path):
         for node in ast.walk(syntax_tree(cell)):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
-                    and node.func.id == "fit":
+            if is_fit_call(node, fit_names):
                 calls += 1
                 progress = [k.value for k in node.keywords if k.arg == "progress"]
                 assert progress and isinstance(progress[0], ast.Constant) \
@@ -50,6 +73,15 @@ def test_every_fit_call_turns_the_progress_bar_off(path):
     if path.name.startswith(("01", "02", "03", "04", "05")):
         return  # these train with Perceptron.fit or not at all
     assert calls > 0  # the notebooks that train do call fit, so the rule was checked
+
+
+@pytest.mark.parametrize(("source", "expected"), [
+    ("fit(net, X, y)", True), ("train(net, X, y)", True), ("mlp_core.fit(net, X, y)", True),
+    ("Perceptron(2).fit(X, y)", False), ("scaler.fit(X)", False), ("print(X)", False),
+])
+def test_the_fit_call_rule_sees_every_spelling(source, expected):
+    call = ast.parse(source).body[0].value  # "train" stands for `from mlp_core import fit as train`
+    assert is_fit_call(call, {"fit", "train"}) is expected
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -71,8 +103,24 @@ def test_no_function_is_defined_in_two_notebooks():
             for node in ast.walk(syntax_tree(cell)):
                 if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
                     by_name.setdefault(node.name, set()).add(path.name)
-                    body = ast.dump(ast.Module(body=node.body, type_ignores=[]))
+                    statements = node.body
+                    if ast.get_docstring(node) is not None:
+                        statements = statements[1:]  # the same code, documented differently
+                    body = ast.dump(ast.Module(body=statements, type_ignores=[]))
                     by_body.setdefault(body, set()).add(f"{path.name}: {node.name}")
     shared = [sorted(where) for where in [*by_name.values(), *by_body.values()]
               if len({place.split(":")[0] for place in where}) > 1]
     assert shared == [], f"move these into mlp_core: {shared}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_the_header_names_what_the_notebook_imports(path):
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    header = "".join(cells[0]["source"])
+    assert cells[0]["cell_type"] == "markdown" and "`mlp_core` names used" in header
+    imported = set(mlp_core_imports(path).values())
+    assert imported  # every notebook uses the package
+    # a name may be written alone or as the end of its path: `mlp_core.widgets.forward_panel`
+    missing = sorted(name for name in imported
+                     if not re.search(rf"`(?:[\w.]+\.)?{name}`", header))
+    assert missing == [], f"add to the header of {path.name}: {missing}"
