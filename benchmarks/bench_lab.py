@@ -11,7 +11,8 @@ The machine's load average and the median CPU time of the redraws are printed to
 processes on a 2-core machine slow every redraw down (wall clock), while the CPU time shows
 what the lab itself costs; read a FAIL together with them.
 
-Run:  .venv/bin/python benchmarks/bench_lab.py [--out PATH] [--repeats 3] [--check]
+Run:  .venv/bin/python benchmarks/bench_lab.py [--out PATH] [--repeats 3] [--dpi 80] [--check]
+--dpi sets the figure resolution (40-300; mlp_core.widgets.set_figure_dpi), 120 for a projector.
 With --check the exit code is 1 when a control misses the goal (always 0 without it).
 """
 
@@ -29,6 +30,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 from mlp_core.widgets import regularization_lab, set_figure_dpi  # noqa: E402
+from mlp_core.widgets.base import DPI_RANGE  # noqa: E402
 
 GOAL_SECONDS = 0.250
 #: Positions visited per control (each followed by a return to the default).
@@ -69,6 +71,9 @@ def main(argv=None):
     parser.add_argument("--dpi", type=int, default=80,
                         help="figure resolution (mlp_core.widgets.set_figure_dpi)")
     args = parser.parse_args(argv)
+    low, high = DPI_RANGE
+    if not low <= args.dpi <= high:
+        parser.error(f"--dpi must be in [{low}, {high}], got {args.dpi}")
 
     set_figure_dpi(args.dpi)
     lab = regularization_lab()
