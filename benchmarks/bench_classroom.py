@@ -24,6 +24,7 @@ import time
 import warnings
 
 import numpy as np
+from bench_cli import count
 
 from mlp_core import MLP, fit
 from mlp_core.data import Standardizer, load_digits, train_test_split
@@ -176,7 +177,7 @@ def measure(peers, data, repeats):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=5, help="timed runs per peer")
+    parser.add_argument("--repeats", type=count, default=5, help="timed runs per peer")
     parser.add_argument("--check", action="store_true", help="exit 1 if a goal fails")
     args = parser.parse_args(argv)
 

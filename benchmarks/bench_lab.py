@@ -29,6 +29,8 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+from bench_cli import count  # noqa: E402
+
 from mlp_core.widgets import regularization_lab, set_figure_dpi  # noqa: E402
 from mlp_core.widgets.base import DPI_RANGE  # noqa: E402
 
@@ -66,7 +68,7 @@ def time_control(lab, name, positions, repeats):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="PNG of the lab figure")
-    parser.add_argument("--repeats", type=int, default=3, help="passes over the positions")
+    parser.add_argument("--repeats", type=count, default=3, help="passes over the positions")
     parser.add_argument("--check", action="store_true", help="exit 1 if a control fails")
     parser.add_argument("--dpi", type=int, default=80,
                         help="figure resolution (mlp_core.widgets.set_figure_dpi)")

@@ -34,6 +34,7 @@ import sys
 import time
 
 import numpy as np
+from bench_cli import count
 
 from mlp_core import MLP, fit
 
@@ -150,8 +151,8 @@ def time_fit(X, y, epochs, seed):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--epochs", type=int, default=3, help="epochs per timed fit")
-    parser.add_argument("--repeats", type=int, default=5, help="timed fits (best is kept)")
+    parser.add_argument("--epochs", type=count, default=3, help="epochs per timed fit")
+    parser.add_argument("--repeats", type=count, default=5, help="timed fits (best is kept)")
     parser.add_argument("--check", action="store_true", help="exit 1 if the goal fails")
     args = parser.parse_args(argv)
 

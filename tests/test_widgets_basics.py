@@ -65,8 +65,10 @@ def test_perceptron_learning_panel_steps_and_datasets():
     assert panel.controls["k"].max == 100  # XOR never converges: the first 100 updates
     exercise(panel, "k", [100, 99, 1, 37, 60])
     assert "never settles" in panel.summary.value
+    redraws = panel.redraws
     panel.controls["dataset"].value = "separable"  # k = 60 is clamped to 20 and redrawn
     assert panel.controls["k"].value == 20
+    assert panel.redraws == redraws + 1  # once, not once for k and once for the data set
     assert "after 20 updates" in panel.summary.value and "converged" in panel.summary.value
 
 
@@ -343,3 +345,19 @@ def test_panel_set_leaves_other_widgets_to_their_own_checks():
                   css_class="mixed-panel")
     panel.set(show=True, k=3)
     assert seen[-1] == (True, 3) and len(seen) == 2  # the first draw, then one for set
+    from traitlets import TraitError
+
+    with pytest.raises(TraitError, match="Checkbox"):  # the widget's own check
+        panel.set(k=4, show="yes")
+    assert panel.values == {"show": True, "k": 3} and len(seen) == 2  # k put back
+
+
+def test_panel_set_takes_a_tuple_for_a_multiple_selection():
+    import ipywidgets as widgets
+
+    panel = Panel({"pick": widgets.SelectMultiple(options=["a", "b", "c"], value=["a"])},
+                  lambda pick: (new_figure()[0], ", ".join(pick)), css_class="multi-panel")
+    panel.set(pick=("a", "c"))
+    assert panel.summary.value == "a, c"
+    with pytest.raises(ValueError, match=r"pick must be some of \['a', 'b', 'c'\], got"):
+        panel.set(pick=("a", "z"))

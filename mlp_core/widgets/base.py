@@ -12,6 +12,7 @@ plus its own class (e.g. ``regularization-lab``), which the browser tests use as
 
 from __future__ import annotations
 
+import contextlib
 import html
 import time
 
@@ -183,7 +184,8 @@ class Panel:
         Raises
         ------
         ValueError, TypeError
-            If a name is not a control of this panel or a value is not one it can show.
+            If a name is not a control of this panel or a value is not one it can show
+            (or the widget's own ``traitlets.TraitError`` for a widget without a range).
         """
         for name in values:
             if name not in self.controls:
@@ -193,18 +195,29 @@ class Panel:
                 )
         before = self.values
         selections_first = sorted(values, key=lambda name: not _is_selection(self.controls[name]))
-        self._holding = True
-        try:
-            for name in selections_first:
-                check_control_value(name, self.controls[name], values[name])
-                self.controls[name].value = values[name]
-        except Exception:
-            self._put_back(before)
-            raise
-        finally:
-            self._holding = False
+        with self.held():
+            try:
+                for name in selections_first:
+                    check_control_value(name, self.controls[name], values[name])
+                    self.controls[name].value = values[name]
+            except Exception:
+                self._put_back(before)
+                raise
         if self.values != before:
             self.redraw()
+
+    @contextlib.contextmanager
+    def held(self):
+        """Let controls change inside the ``with`` block without redrawing.
+
+        For code that moves a control because another one moved (a dropdown that narrows a
+        slider's range): the panel then redraws once, for the change that started it.
+        """
+        holding, self._holding = self._holding, True
+        try:
+            yield self
+        finally:
+            self._holding = holding
 
     def _put_back(self, values):
         """Restore ``values`` (selections first, as in ``set``) without redrawing."""

@@ -52,35 +52,20 @@ def dropdown(description, options, value=None):
     )
 
 
-def _check_control_value(name, control, value):
-    """Refuse a value ``control`` cannot show (sliders would clamp it without a word)."""
-    if isinstance(control, widgets.Dropdown):
-        options = [o[1] if isinstance(o, tuple) else o for o in control.options]
-        if value not in options:
-            raise ValueError(f"{name} must be one of {options}, got {short_repr(value)}")
-        return
-    if isinstance(control, widgets.IntSlider):
-        check_int(value, name, minimum=control.min)
-        if value > control.max:
-            raise ValueError(f"{name} must be in [{control.min}, {control.max}], got {value}")
-        return
-    low, high = control.min, control.max
-    if isinstance(control, widgets.FloatLogSlider):
-        low, high = control.base ** low, control.base ** high
-    check_real(value, name, low=low, high=high)
-
-
 def check_control_value(name, control, value):
     """Refuse a value ``control`` cannot show, naming the control, its rule and the value.
 
-    Selections (dropdowns) take one of their option values; integer sliders an integer in
+    Selections (dropdowns) take one of their option values (a multiple selection a tuple of
+    them); integer sliders an integer in
     [min, max]; float sliders a number in [min, max] (for a log slider base**min to
     base**max). Other widgets are left to their own validation.
     """
     if hasattr(control, "options"):
         options = [o[1] if isinstance(o, tuple) else o for o in control.options]
-        if value not in options:
-            raise ValueError(f"{name} must be one of {options}, got {short_repr(value)}")
+        several = isinstance(control, widgets.SelectMultiple)
+        if not (set(value) <= set(options) if several else value in options):
+            raise ValueError(f"{name} must be {'some' if several else 'one'} of {options}, "
+                             f"got {short_repr(value)}")
     elif isinstance(control, (widgets.IntSlider, widgets.BoundedIntText)):
         check_int(value, name, minimum=control.min, maximum=control.max)
     elif isinstance(control, widgets.FloatLogSlider):

@@ -152,9 +152,12 @@ def perceptron_learning_panel(seed=0):
 
     def fit_slider_to_run(change):
         # Every slider position is one recorded update: a converged run has fewer of them.
-        # (Registered before the Panel's own observer, so the range is right when it redraws.)
-        controls["k"].max = len(runs[change["new"]][2]) - 1
+        # (Registered before the Panel's own observer, so the range is right when it redraws;
+        # held, so that a k clamped to the new range does not redraw a second time.)
+        with panel.held():
+            controls["k"].max = len(runs[change["new"]][2]) - 1
 
     controls["dataset"].observe(fit_slider_to_run, names="value")
-    return Panel(controls, draw, css_class="perceptron-learning-panel",
-                 title="Perceptron learning rule, one update at a time")
+    panel = Panel(controls, draw, css_class="perceptron-learning-panel",
+                  title="Perceptron learning rule, one update at a time")
+    return panel

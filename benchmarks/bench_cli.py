@@ -1,0 +1,16 @@
+"""Command-line pieces the benchmark scripts share."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def count(text):
+    """argparse type for --repeats and --epochs: a whole number >= 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number >= 1, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number >= 1, got {value}")
+    return value
