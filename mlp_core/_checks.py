@@ -167,3 +167,21 @@ def check_rng(rng, name="rng"):
             f"got {short_repr(rng)}"
         )
     return rng
+
+
+def lookup(name, registry, what, kind):
+    """``registry[name]``, or ``name`` itself if it is already a ``kind`` (e.g. an Activation).
+
+    The messages list the valid names: ``what must be one of [...], got 'x'``.
+    """
+    if isinstance(name, kind):
+        return name
+    article = "an" if kind.__name__[0] in "AEIOU" else "a"
+    if not isinstance(name, str):
+        raise TypeError(
+            f"{what} must be a name, one of {sorted(registry)}, or {article} {kind.__name__}, "
+            f"got {short_repr(name)}"
+        )
+    if name not in registry:
+        raise ValueError(f"{what} must be one of {sorted(registry)}, got {name!r}")
+    return registry[name]

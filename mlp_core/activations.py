@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import short_repr
+from ._checks import lookup
 
 __all__ = [
     "ACTIVATIONS",
@@ -136,15 +136,4 @@ def get_activation(name):
     ValueError
         If ``name`` is not a key of ``ACTIVATIONS`` (the message lists the valid names).
     """
-    if isinstance(name, Activation):
-        return name
-    if not isinstance(name, str):
-        raise TypeError(
-            f"activation must be a name, one of {sorted(ACTIVATIONS)}, or an Activation, "
-            f"got {short_repr(name)}"
-        )
-    if name not in ACTIVATIONS:
-        raise ValueError(
-            f"activation must be one of {sorted(ACTIVATIONS)}, got {name!r}"
-        )
-    return ACTIVATIONS[name]
+    return lookup(name, ACTIVATIONS, "activation", Activation)

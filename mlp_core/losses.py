@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import as_dtype, short_repr
+from ._checks import as_dtype, lookup
 from .activations import sigmoid
 
 __all__ = ["LOSSES", "Loss", "get_loss", "log_softmax", "softmax"]
@@ -197,12 +197,4 @@ def get_loss(name):
     ValueError
         If ``name`` is not a key of ``LOSSES`` (the message lists the valid names).
     """
-    if isinstance(name, Loss):
-        return name
-    if not isinstance(name, str):
-        raise TypeError(
-            f"loss must be a name, one of {sorted(LOSSES)}, or a Loss, got {short_repr(name)}"
-        )
-    if name not in LOSSES:
-        raise ValueError(f"loss must be one of {sorted(LOSSES)}, got {name!r}")
-    return LOSSES[name]
+    return lookup(name, LOSSES, "loss", Loss)
