@@ -1,20 +1,23 @@
 """The progress bar of ``fit``: a tqdm bar that appears only for runs that take a while.
 
 tqdm is optional: without it there is no bar and training goes on. In 'auto' mode the bar
-decides after the second epoch whether the rest of the run will take longer than
-``PROGRESS_AFTER_SECONDS``, timing the second epoch alone: the first one also pays for
-one-time work (thread-pool set-up, first calls), and multiplied by hundreds of epochs that
-once made a 30 ms run on a busy machine look like a long one.
+appears when the run is predicted to take longer than ``PROGRESS_AFTER_SECONDS``. The
+prediction trusts the first epoch only when it is long (``LONG_EPOCH_SECONDS`` or more): a
+short first epoch is mostly one-time work (thread-pool set-up, first calls), and multiplied
+by hundreds of epochs that once made a 30 ms run on a busy machine look like a long one.
+Otherwise the second epoch, timed alone, decides.
 """
 
 from __future__ import annotations
 
 import time
 
-__all__ = ["PROGRESS_AFTER_SECONDS", "ProgressBar"]
+__all__ = ["LONG_EPOCH_SECONDS", "PROGRESS_AFTER_SECONDS", "ProgressBar"]
 
-#: A run predicted (from its second epoch) to take longer than this shows a progress bar.
+#: A run predicted to take longer than this shows a progress bar.
 PROGRESS_AFTER_SECONDS = 3.0
+#: A first epoch at least this long predicts the run (one-time costs are then negligible).
+LONG_EPOCH_SECONDS = 0.5
 
 
 class ProgressBar:
@@ -23,8 +26,9 @@ class ProgressBar:
     Parameters
     ----------
     mode : True, False or 'auto'
-        Always, never, or when the second epoch predicts more than
-        ``PROGRESS_AFTER_SECONDS`` for the epochs after the first.
+        Always, never, or when the run is predicted to take more than
+        ``PROGRESS_AFTER_SECONDS``: after the first epoch if that took
+        ``LONG_EPOCH_SECONDS`` or more, else after the second, timed alone.
     epochs : int
         The most epochs the run will train (the bar's total).
     """
@@ -33,7 +37,7 @@ class ProgressBar:
         if mode not in (True, False, "auto"):
             raise ValueError(f"progress must be True, False or 'auto', got {mode!r}")
         self.mode, self.epochs, self.bar = mode, epochs, None
-        self.first_epoch_end = None
+        self.start, self.first_epoch_end = time.perf_counter(), None
         if mode is True:
             self._open(0)
 
@@ -50,6 +54,10 @@ class ProgressBar:
         if self.bar is None and self.mode == "auto":
             if epoch == 1:
                 self.first_epoch_end = time.perf_counter()
+                first_epoch = self.first_epoch_end - self.start
+                if first_epoch >= LONG_EPOCH_SECONDS and \
+                        first_epoch * self.epochs > PROGRESS_AFTER_SECONDS:
+                    self._open(0)
             elif epoch == 2:
                 second_epoch = time.perf_counter() - self.first_epoch_end
                 if second_epoch * (self.epochs - 1) > PROGRESS_AFTER_SECONDS:

@@ -469,6 +469,28 @@ def test_progress_auto_judges_by_the_second_epoch(monkeypatch, second_epoch, sho
     bar.close()
 
 
+@pytest.mark.parametrize(("first_epoch", "epochs", "shown"),
+                         [(1.0, 5, True), (1.0, 2, False), (0.2, 50, False)])
+def test_progress_auto_trusts_a_long_first_epoch(monkeypatch, first_epoch, epochs, shown):
+    # 1 s x 5 epochs = 5 s: shown at once; 1 s x 2 = 2 s: not long; 0.2 s is below
+    # LONG_EPOCH_SECONDS, so the second epoch decides even though 0.2 x 50 = 10 s
+    import mlp_core.progress
+    from mlp_core.progress import ProgressBar
+
+    clock = {"now": 0.0}
+    monkeypatch.setattr(mlp_core.progress, "time",
+                        types.SimpleNamespace(perf_counter=lambda: clock["now"]))
+    history = History()
+    history.train_loss.append(1.0)
+    bar = ProgressBar("auto", epochs=epochs)
+    clock["now"] = first_epoch
+    bar.update(1, history)
+    assert (bar.bar is not None) is shown
+    if shown:
+        assert bar.bar.n == 1
+    bar.close()
+
+
 def test_progress_rejects_other_values():
     X, y = _toy_regression()
     with pytest.raises(ValueError, match=r"progress must be True, False or 'auto', got 'yes'"):
