@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SANITIZE := tests/nbval_sanitize.cfg
 
-.PHONY: lab test unit nbval browser notebooks lint bench clean
+.PHONY: lab test unit nbval browser notebooks lint bench clean constraints-upgrade
 
 # The virtual environment, made by $(PYTHON): 3.10 or newer (else make PYTHON=python3.12 lab).
 # If making it fails (no venv module: Debian/Ubuntu without python3-venv, where venv stops
@@ -32,13 +32,26 @@ $(BIN)/python:
 		echo "make: upgrading pip in the new $(VENV) failed (see above); removed $(VENV)" >&2; \
 		exit 1; }
 
-$(VENV)/.lab-installed: requirements.txt pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -r requirements.txt
+# constraints.txt: the versions the tests last passed with (see its header).
+$(VENV)/.lab-installed: requirements.txt pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements.txt -c constraints.txt
 	touch $@
 
-$(VENV)/.test-installed: requirements.txt requirements-test.txt pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -r requirements-test.txt
+$(VENV)/.test-installed: requirements.txt requirements-test.txt pyproject.toml constraints.txt \
+		| $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements-test.txt -c constraints.txt
 	touch $(VENV)/.lab-installed $@
+
+# For maintainers, in a fresh clone (a working .venv with extra packages would pin those too):
+# upgrade to the newest versions requirements*.txt allow and write them to constraints.txt,
+# marked for this Python. Then make notebooks, review the diff, make test, commit.
+constraints-upgrade: | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade --upgrade-strategy eager -r requirements-test.txt
+	version=$$($(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])'); \
+	{ grep '^#' constraints.txt; $(BIN)/python -m pip freeze --exclude-editable \
+		| sed "s/\$$/ ; python_version == \"$$version\"/"; } > constraints.txt.new
+	mv constraints.txt.new constraints.txt
+	touch $(VENV)/.lab-installed $(VENV)/.test-installed
 
 # JupyterLab refuses to run as root (containers, some cloud machines) unless told it may.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
@@ -69,7 +82,7 @@ notebooks: $(VENV)/.test-installed
 		--ExecutePreprocessor.timeout=120 notebooks/*.ipynb
 
 bench: $(VENV)/.test-installed
-	$(BIN)/python -m pip install --quiet -r requirements-bench.txt
+	$(BIN)/python -m pip install --quiet -r requirements-bench.txt -c constraints.txt
 	$(BIN)/python benchmarks/bench_classroom.py
 	$(BIN)/python benchmarks/bench_large_batch.py
 	$(BIN)/python benchmarks/bench_lab.py
