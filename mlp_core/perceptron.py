@@ -82,7 +82,7 @@ class Perceptron:
         x : ndarray of shape (n_features,)
         y : {0, 1}
         """
-        x = check_array(x, "x", ndim=1).astype(np.float64)
+        x = check_array(x, "x", ndim=1, dtype=np.float64)
         if x.shape[0] != self.n_features:
             raise ValueError(f"x must have {self.n_features} entries, got {x.shape[0]}")
         if y not in (0, 1):
