@@ -190,3 +190,29 @@ def test_prediction_bytes_is_the_measured_peak_when_the_widest_layer_is_hidden()
         X = np.random.default_rng(0).standard_normal((n, 2))
         measured = peak_bytes(net.predict, X)
         assert prediction_bytes(sizes, n) <= measured < 1.01 * prediction_bytes(sizes, n)
+
+
+def test_memory_figure_draws_the_table_in_kib():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from mlp_core.plotting import memory_figure
+
+    depths, batch_sizes = [1, 2, 4], [32, 128]
+    table = memory_table(depths, batch_sizes)
+    prediction = np.full_like(table, 2048)
+    fig = memory_figure(depths, batch_sizes, table, prediction=prediction)
+    ax_depth, ax_batch = fig.axes
+    # one line per batch size (left) and per depth (right), plus the dotted prediction line
+    assert len(ax_depth.get_lines()) == len(batch_sizes) + 1
+    assert len(ax_batch.get_lines()) == len(depths) + 1
+    for j, line in enumerate(ax_depth.get_lines()[:-1]):
+        np.testing.assert_array_equal(line.get_xdata(), depths)
+        np.testing.assert_allclose(line.get_ydata(), table[:, j] / 1024)
+    for i, line in enumerate(ax_batch.get_lines()[:-1]):
+        np.testing.assert_array_equal(line.get_xdata(), batch_sizes)
+        np.testing.assert_allclose(line.get_ydata(), table[i] / 1024)
+    np.testing.assert_allclose(ax_depth.get_lines()[-1].get_ydata(), [2.0, 2.0, 2.0])
+    labels = [t.get_text() for t in ax_depth.get_legend().get_texts()]
+    assert labels == ["n = 32", "n = 128", "prediction, n = 128"]
+    assert ax_depth.get_ylim()[0] == 0 and ax_batch.get_xlabel() == "batch size n (samples)"

@@ -495,3 +495,21 @@ def test_progress_rejects_other_values():
     X, y = _toy_regression()
     with pytest.raises(ValueError, match=r"progress must be True, False or 'auto', got 'yes'"):
         fit(MLP([2, 4, 1], seed=0), X, y, loss="mse", lr=0.05, epochs=1, progress="yes")
+
+
+def test_progress_without_tqdm_trains_without_a_bar(monkeypatch, capsys):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "tqdm.auto", None)  # `from tqdm.auto import ...` fails
+    X, y = _toy_regression()
+    net = MLP([2, 4, 1], seed=0)
+    history = fit(net, X, y, loss="mse", lr=0.05, epochs=3, progress=True)
+    assert len(history.train_loss) == 3 and capsys.readouterr().err == ""
+
+
+def test_progress_bar_shows_the_validation_loss_too(capsys):
+    X, y = _toy_regression()
+    fit(MLP([2, 4, 1], seed=0), X, y, loss="mse", lr=0.05, epochs=2, validation=(X, y),
+        progress=True)
+    err = capsys.readouterr().err
+    assert "2/2" in err and "train=" in err and "val=" in err

@@ -361,3 +361,7 @@ def test_panel_set_takes_a_tuple_for_a_multiple_selection():
     assert panel.summary.value == "a, c"
     with pytest.raises(ValueError, match=r"pick must be some of \['a', 'b', 'c'\], got"):
         panel.set(pick=("a", "z"))
+
+
+def test_panel_repr_names_its_class_and_controls():
+    assert repr(perceptron_learning_panel()) == "Panel('perceptron-learning-panel': dataset, k)"
