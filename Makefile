@@ -45,11 +45,15 @@ $(VENV)/.test-installed: requirements.txt requirements-test.txt pyproject.toml c
 # For maintainers, in a fresh clone (a working .venv with extra packages would pin those too):
 # upgrade to the newest versions requirements*.txt allow and write them to constraints.txt,
 # marked for this Python. Then make notebooks, review the diff, make test, commit.
+# The pins are for Python 3.11 (the CI machine's); a .venv of another version is refused.
 constraints-upgrade: | $(BIN)/python
+	@$(BIN)/python -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || { \
+		echo "make: constraints.txt pins Python 3.11 (the CI machine's), but .venv is" \
+			"Python $$($(BIN)/python -c 'import platform; print(platform.python_version())')." \
+			"Run make clean, then make PYTHON=python3.11 constraints-upgrade" >&2; exit 1; }
 	$(BIN)/python -m pip install --quiet --upgrade --upgrade-strategy eager -r requirements-test.txt
-	version=$$($(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])'); \
 	{ grep '^#' constraints.txt; $(BIN)/python -m pip freeze --exclude-editable \
-		| sed "s/\$$/ ; python_version == \"$$version\"/"; } > constraints.txt.new
+		| sed 's/$$/ ; python_version == "3.11"/'; } > constraints.txt.new
 	mv constraints.txt.new constraints.txt
 	touch $(VENV)/.lab-installed $(VENV)/.test-installed
 

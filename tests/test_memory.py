@@ -200,7 +200,7 @@ def test_memory_figure_draws_the_table_in_kib():
 
     depths, batch_sizes = [1, 2, 4], [32, 128]
     table = memory_table(depths, batch_sizes)
-    prediction = np.full_like(table, 2048)
+    prediction = 1024 * np.arange(1.0, 7.0).reshape(3, 2)  # distinct: rows and columns show
     fig = memory_figure(depths, batch_sizes, table, prediction=prediction)
     ax_depth, ax_batch = fig.axes
     # one line per batch size (left) and per depth (right), plus the dotted prediction line
@@ -212,7 +212,11 @@ def test_memory_figure_draws_the_table_in_kib():
     for i, line in enumerate(ax_batch.get_lines()[:-1]):
         np.testing.assert_array_equal(line.get_xdata(), batch_sizes)
         np.testing.assert_allclose(line.get_ydata(), table[i] / 1024)
-    np.testing.assert_allclose(ax_depth.get_lines()[-1].get_ydata(), [2.0, 2.0, 2.0])
-    labels = [t.get_text() for t in ax_depth.get_legend().get_texts()]
-    assert labels == ["n = 32", "n = 128", "prediction, n = 128"]
+    # prediction: the largest batch against depth (left), the deepest net against n (right)
+    np.testing.assert_allclose(ax_depth.get_lines()[-1].get_ydata(), [2.0, 4.0, 6.0])
+    np.testing.assert_allclose(ax_batch.get_lines()[-1].get_ydata(), [5.0, 6.0])
+    assert [t.get_text() for t in ax_depth.get_legend().get_texts()] == [
+        "n = 32", "n = 128", "prediction, n = 128"]
+    assert [t.get_text() for t in ax_batch.get_legend().get_texts()] == [
+        "L = 1", "L = 2", "L = 4", "prediction, L = 4"]
     assert ax_depth.get_ylim()[0] == 0 and ax_batch.get_xlabel() == "batch size n (samples)"

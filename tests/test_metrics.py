@@ -85,7 +85,8 @@ def test_a_diverged_network_predicts_no_class():
     net.set_parameters([np.array([[1e30], [1e30]]), np.array([[1.0, -1.0]])],
                        [np.zeros(2), np.zeros(1)])
     X_big = np.array([[1e10], [0.0], [1e10]])
-    assert np.isnan(accuracy(net, X_big, [0, 0, 0], "binary_cross_entropy"))  # not 2/3
+    # NaN read as class 0 would score 1.0 here
+    assert np.isnan(accuracy(net, X_big, [0, 0, 0], "binary_cross_entropy"))
     with pytest.raises(ValueError, match="NaN or infinite scores for 2 of 3 rows of X"):
         predict_classes(net, X_big, "binary_cross_entropy")
     assert accuracy(net, X_big[1:2], [0], "binary_cross_entropy") == 1.0  # ŷ = 0: class 0

@@ -3,7 +3,8 @@
 - Stored outputs must not depend on the machine's speed: every ``fit`` call passes
   ``progress=False`` (in 'auto' mode a bar appears when a run looks long, which a loaded CI
   machine can make it look).
-- Only cells that display a live widget skip nbval's output comparison.
+- Only cells that display a live widget skip nbval's output comparison, and only by the
+  ``nbval-ignore-output`` tag (no other nbval tag or ``# NBVAL_`` comment).
 - Shared logic lives in ``mlp_core``: no two notebooks define a function of the same name
   or with the same body.
 - The header (first cell) names everything the notebook takes from ``mlp_core``, imported
@@ -23,6 +24,9 @@ import pytest
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+#: nbval's cell tags besides nbval-ignore-output (each skips or loosens a cell's check).
+OTHER_NBVAL_TAGS = {"nbval-skip", "nbval-check-output", "nbval-raises-exception",
+                    "raises-exception"}
 
 
 def code_cells(path):
@@ -122,7 +126,12 @@ def test_only_widget_cells_skip_the_output_comparison(path):
     widget_cells = 0
     for i, cell in code_cells(path):
         shows_widget = any(WIDGET_VIEW in out.get("data", {}) for out in cell["outputs"])
-        ignored = "nbval-ignore-output" in cell["metadata"].get("tags", [])
+        tags = set(cell["metadata"].get("tags", []))
+        source = "".join(cell["source"])
+        # nbval's other ways to skip or loosen a cell are not used at all
+        assert not tags & OTHER_NBVAL_TAGS, f"cell {i}: tagged {sorted(tags & OTHER_NBVAL_TAGS)}"
+        assert "NBVAL_" not in source, f"cell {i}: an # NBVAL_... comment"
+        ignored = "nbval-ignore-output" in tags
         assert ignored == shows_widget, f"cell {i}: tagged {ignored}, shows a widget {shows_widget}"
         widget_cells += shows_widget
     assert widget_cells >= 1  # every notebook has a live panel

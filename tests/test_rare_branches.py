@@ -62,11 +62,15 @@ def test_draw_network_needs_room_for_the_ellipsis():
         draw_network(ax, [2, 20, 1], max_units=3)
 
 
-def test_vanishing_figure_says_where_it_clips():
+def test_vanishing_figure_clips_at_its_floor_and_says_so():
+    note = "values below 1e-60 are drawn at 1e-60"
     curves = {"max sigmoid": 0.25 ** np.arange(1, 121)}  # 0.25^120 ≈ 6e-73 < 1e-60
-    fig = vanishing_figure(curves, depth=120)
-    texts = [t.get_text() for t in fig.axes[0].texts]
-    assert "values below 1e-60 are drawn at 1e-60" in texts
+    ax = vanishing_figure(curves, depth=120).axes[0]
+    curve = ax.get_lines()[0]  # the semilogy line of the only curve
+    assert curve.get_label() == "max sigmoid" and np.min(curve.get_ydata()) == 1e-60
+    assert note in [t.get_text() for t in ax.texts]
+    shallow = vanishing_figure({"max sigmoid": 0.25 ** np.arange(1, 21)}, depth=20).axes[0]
+    assert note not in [t.get_text() for t in shallow.texts]  # nothing clipped, no note
 
 
 def test_forward_panel_wants_a_pair():

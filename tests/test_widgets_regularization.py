@@ -262,6 +262,11 @@ def test_lab_set_trains_once_with_all_the_settings():
     assert lab.history.train_loss == expected.history.train_loss
     with pytest.raises(ValueError, match=r"lr must be in \[0.001, 1.0\], got 3.0"):
         lab.set(lr=3.0)  # the log slider's range is 10^-3 .. 10^0
+    with pytest.raises(ValueError, match=r"lam must be in \[0.0, 0.05\], got 0.1"):
+        lab.set(lam=0.1)  # a float slider would clamp it to 0.05
+    with pytest.raises(ValueError, match=r"hidden_layers must be an integer in \[1, 4\], got 5"):
+        lab.set(hidden_layers=5)
+    assert lab.redraws == redraws + 1  # none of the refused calls redrew
     with pytest.raises(ValueError, match=r"dataset must be one of \['moons', 'circles', "
                                          r"'xor', 'spirals'\], got 'XOR'"):
         lab.set(dataset="XOR")  # the label, not the value
