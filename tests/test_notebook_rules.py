@@ -29,10 +29,14 @@ OTHER_NBVAL_TAGS = {"nbval-skip", "nbval-check-output", "nbval-raises-exception"
                     "raises-exception"}
 
 
+def notebook_cells(path):
+    """Every cell of the stored notebook at ``path``."""
+    return json.loads(path.read_text(encoding="utf-8"))["cells"]
+
+
 def code_cells(path):
     """(index, cell) of every code cell of the notebook at ``path``."""
-    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
-    return [(i, c) for i, c in enumerate(cells) if c["cell_type"] == "code"]
+    return [(i, c) for i, c in enumerate(notebook_cells(path)) if c["cell_type"] == "code"]
 
 
 def syntax_tree(cell):
@@ -159,16 +163,17 @@ def test_no_function_is_defined_in_two_notebooks():
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_the_header_names_what_the_notebook_imports(path):
-    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
-    header = "".join(cells[0]["source"])
-    assert cells[0]["cell_type"] == "markdown" and "`mlp_core` names used" in header
+    first = notebook_cells(path)[0]
+    header = "".join(first["source"])
+    assert first["cell_type"] == "markdown" and "`mlp_core` names used" in header
     bound = mlp_core_imports(path)
-    used = {name.split(".")[-1] for b, name in bound.items() if b not in module_names(bound)}
+    modules = module_names(bound)
+    used = {name.split(".")[-1] for b, name in bound.items() if b not in modules}
     chains = set()  # names reached through a module: mlp_core.training._sgd_step
     for _, cell in code_cells(path):
         for node in ast.walk(syntax_tree(cell)):
             chain = attribute_path(node) if isinstance(node, ast.Attribute) else []
-            if len(chain) > 1 and chain[0] in module_names(bound):
+            if len(chain) > 1 and chain[0] in modules:
                 chains.add(tuple(chain))
     for chain in chains:  # the full paths only: not "training" of mlp_core.training._sgd_step
         if not chain[-1].startswith("__") and not any(

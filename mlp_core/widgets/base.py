@@ -194,10 +194,9 @@ class Panel:
                     f"{', '.join(self.controls)}"
                 )
         before = self.values
-        selections_first = sorted(values, key=lambda name: not _is_selection(self.controls[name]))
         with self.held():
             try:
-                for name in selections_first:
+                for name in self._selections_first(values):
                     check_control_value(name, self.controls[name], values[name])
                     self.controls[name].value = values[name]
             except Exception:
@@ -219,9 +218,13 @@ class Panel:
         finally:
             self._holding = holding
 
+    def _selections_first(self, names):
+        """``names`` with the dropdowns (which may change other controls' ranges) first."""
+        return sorted(names, key=lambda name: not _is_selection(self.controls[name]))
+
     def _put_back(self, values):
         """Restore ``values`` (selections first, as in ``set``) without redrawing."""
-        for name in sorted(values, key=lambda name: not _is_selection(self.controls[name])):
+        for name in self._selections_first(values):
             self.controls[name].value = values[name]
 
     def _on_change(self, change):
