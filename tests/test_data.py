@@ -552,3 +552,23 @@ def test_standardizer_errors():
         Standardizer().fit([[1.0, None]])
     with pytest.raises(ValueError, match="only finite values.*1 NaN/inf"):
         Standardizer().fit(np.array([[1.0, np.nan], [2.0, 3.0]]))
+
+
+def test_data_is_one_subpackage_with_one_module_per_concept():
+    import importlib
+    import importlib.util
+
+    import mlp_core
+    import mlp_core.data as data
+
+    assert mlp_core.data is data and data.__path__  # a package, also reachable as an attribute
+    for name in data.__all__:
+        assert getattr(data, name) is not None, name
+    homes = {"load_concrete": "nndata", "Dataset": "nndata", "find_data_file": "nndata",
+             "make_moons": "toy", "make_toy": "toy", "separable_data": "toy",
+             "train_test_split": "splits", "train_val_test_split": "splits",
+             "Standardizer": "standardize"}
+    for name, module in homes.items():
+        assert getattr(data, name).__module__ == f"mlp_core.data.{module}", name
+    for gone in ("dataset", "datasets", "csv_rows", "toy_data", "preprocessing"):
+        assert importlib.util.find_spec(f"mlp_core.{gone}") is None, gone

@@ -10,7 +10,7 @@ from matplotlib.collections import LineCollection
 from panel_checks import exercise
 
 from mlp_core import ACTIVATIONS, MLP, Perceptron, step
-from mlp_core.data import make_xor
+from mlp_core.data import make_xor, separable_data
 from mlp_core.plotting import activation_figure, draw_network, network_figure, new_figure
 from mlp_core.plotting.activation_plots import vanishing_figure
 from mlp_core.widgets import (
@@ -25,7 +25,7 @@ from mlp_core.widgets import (
 )
 from mlp_core.widgets.activations import derivative_products
 from mlp_core.widgets.controls import int_slider
-from mlp_core.widgets.perceptron import learning_run, separable_data
+from mlp_core.widgets.perceptron import learning_run
 from mlp_core.widgets.structure import parameter_table
 
 

@@ -13,7 +13,7 @@ from ..activations import ACTIVATIONS
 from ..losses import LOSSES
 from ..network import MLP
 from ..plotting.backprop_plots import backprop_figure
-from ..toy_data import make_moons
+from ..data import make_moons
 from .base import Panel
 from .controls import dropdown, float_slider, int_slider
 

@@ -11,45 +11,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..data import make_xor
+from ..data import make_xor, separable_data
 from ..perceptron import Perceptron
 from ..plotting.basics import perceptron_figure, perceptron_learning_figure
 from .base import Panel
 from .controls import dropdown, float_slider, int_slider
 
-__all__ = ["learning_run", "perceptron_learning_panel", "perceptron_panel", "separable_data"]
+__all__ = ["learning_run", "perceptron_learning_panel", "perceptron_panel"]
 
 #: Learning-rule updates the step slider can reach.
 MAX_UPDATES = 100
 #: Epochs run on a set that never converges (XOR).
 MAX_EPOCHS = 15
-
-
-def separable_data(n=40, seed=0, margin=0.1):
-    """A linearly separable 2-D set: uniform points on either side of x2 = -0.5 x1 + 0.9.
-
-    Points closer than ``margin`` to that line are left out, so a separating line with
-    margin ``margin`` exists and the perceptron rule is sure to converge.
-
-    Parameters
-    ----------
-    n : int
-        Number of points.
-    seed : int or None
-        Seed for ``np.random.default_rng``.
-    margin : float
-        Smallest distance of any point from the true line.
-
-    Returns
-    -------
-    X : ndarray of shape (n, 2), float64
-    y : ndarray of shape (n,), int64 labels 0/1 (1 above the line)
-    """
-    rng = np.random.default_rng(seed)
-    X = rng.uniform(-2.0, 2.0, size=(4 * n, 2))
-    a = X[:, 1] + 0.5 * X[:, 0] - 0.9  # signed, unnormalised distance from the true line
-    keep = np.abs(a) / np.hypot(1.0, 0.5) > margin
-    return X[keep][:n], (a[keep][:n] > 0).astype(np.int64)
 
 
 def learning_run(X, y, max_updates=MAX_UPDATES, max_epochs=MAX_EPOCHS):

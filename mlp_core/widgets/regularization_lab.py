@@ -24,9 +24,9 @@ import numpy as np
 from ..metrics import accuracy
 from ..network import MLP
 from ..plotting.boundaries import boundary_figure
-from ..preprocessing import train_val_test_split
+from ..data import train_val_test_split
 from ..regularization import l2_penalty
-from ..toy_data import TOY_DATASETS, make_toy
+from ..data import TOY_DATASETS, make_toy
 from ..training import History, TrainingDivergedError
 from .base import Panel, diverged_message, fit_without_raising, number_or_dash
 from .controls import dropdown, float_slider, int_slider, log_slider

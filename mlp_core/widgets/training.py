@@ -18,8 +18,8 @@ import numpy as np
 from ..metrics import accuracy
 from ..network import MLP
 from ..plotting.training_run import training_figure
-from ..preprocessing import train_test_split
-from ..toy_data import TOY_DATASETS, make_toy
+from ..data import train_test_split
+from ..data import TOY_DATASETS, make_toy
 from ..training import History, TrainingDivergedError
 from .base import Panel, diverged_message, fit_without_raising, number_or_dash
 from .controls import dropdown, int_slider, log_slider

@@ -1,4 +1,4 @@
-"""Two-dimensional toy problems for drawing decision boundaries.
+"""Two-dimensional toy problems for drawing decision lines and decision boundaries.
 
 Each generator returns ``(X, y)`` with ``X`` of shape (n, 2), float64, roughly inside
 [-2, 2] x [-2, 2], and ``y`` of shape (n,), int64 labels 0/1. The two classes differ in size by
@@ -10,13 +10,24 @@ can learn the set while the noise stays visible.
 
 None of the sets is linearly separable: that is the point. ``TOY_DATASETS`` maps the names a
 widget dropdown shows to the generators; ``make_toy(name, ...)`` dispatches on that name.
+The one linearly separable set, for the perceptron (§3), is :func:`separable_data`.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ._checks import check_int, check_real
+from .._checks import check_int, check_real
+
+__all__ = [
+    "TOY_DATASETS",
+    "make_circles",
+    "make_moons",
+    "make_spirals",
+    "make_toy",
+    "make_xor",
+    "separable_data",
+]
 
 
 def _check(n, noise):
@@ -191,3 +202,30 @@ def make_toy(name: str, n: int = 200, noise: float | None = None, seed=None):
     if noise is None:
         return TOY_DATASETS[name](n, seed=seed)
     return TOY_DATASETS[name](n, noise, seed=seed)
+
+
+def separable_data(n=40, seed=0, margin=0.1):
+    """A linearly separable 2-D set: uniform points on either side of x2 = -0.5 x1 + 0.9.
+
+    Points closer than ``margin`` to that line are left out, so a separating line with
+    margin ``margin`` exists and the perceptron rule is sure to converge.
+
+    Parameters
+    ----------
+    n : int
+        Number of points.
+    seed : int or None
+        Seed for ``np.random.default_rng``.
+    margin : float
+        Smallest distance of any point from the true line.
+
+    Returns
+    -------
+    X : ndarray of shape (n, 2), float64
+    y : ndarray of shape (n,), int64 labels 0/1 (1 above the line)
+    """
+    rng = np.random.default_rng(seed)
+    X = rng.uniform(-2.0, 2.0, size=(4 * n, 2))
+    a = X[:, 1] + 0.5 * X[:, 0] - 0.9  # signed, unnormalised distance from the true line
+    keep = np.abs(a) / np.hypot(1.0, 0.5) > margin
+    return X[keep][:n], (a[keep][:n] > 0).astype(np.int64)

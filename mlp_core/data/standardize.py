@@ -1,0 +1,110 @@
+"""Standardizing features: ``z = (x - mean) / scale``, fitted on the training part only.
+
+The order matters and is the lesson: split first (``splits.py``), then fit the
+:class:`Standardizer` on the training part alone and apply it unchanged to the validation and
+test parts, so that nothing about held-out data leaks into training.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["Standardizer"]
+
+
+class Standardizer:
+    """Rescale each feature to zero mean and unit standard deviation: ``z = (x - mean) / scale``.
+
+    Fit on the training data only. A constant column (standard deviation 0) gets
+    ``scale = 1``, so it becomes all zeros instead of a division by zero. Outputs are float32
+    for float32 input and float64 for any other numeric input.
+
+    Attributes
+    ----------
+    mean_ : ndarray of shape (n_features,), float64, or None before ``fit``
+    scale_ : ndarray of shape (n_features,), float64, or None before ``fit``
+    """
+
+    def __init__(self):
+        self.mean_ = None
+        self.scale_ = None
+
+    def __repr__(self) -> str:
+        if self.mean_ is None:
+            return "Standardizer(not fitted)"
+        return f"Standardizer(n_features={self.mean_.shape[0]})"
+
+    @staticmethod
+    def _as_matrix(X, name: str) -> np.ndarray:
+        """Return ``X`` as a 2-D float32/float64 array.
+
+        Raises TypeError naming ``name`` for a non-numeric dtype (strings, objects, complex)
+        and ValueError for an array that is not 2-D.
+        """
+        X = np.asarray(X)
+        real = X.dtype == bool or np.issubdtype(X.dtype, np.integer) or np.issubdtype(
+            X.dtype, np.floating
+        )
+        if not real:
+            raise TypeError(
+                f"{name} must be a numeric array of shape (n_samples, n_features), "
+                f"got dtype {X.dtype}"
+            )
+        if X.ndim != 2:
+            raise ValueError(
+                f"{name} must be a 2-D numeric array of shape (n_samples, n_features), "
+                f"got shape {X.shape} and dtype {X.dtype}"
+            )
+        return X if X.dtype in (np.float32, np.float64) else X.astype(np.float64)
+
+    def fit(self, X) -> Standardizer:
+        """Learn the mean and standard deviation of each column of ``X``.
+
+        Parameters
+        ----------
+        X : ndarray of shape (n_samples, n_features)
+            Training data, at least one row, all values finite.
+
+        Returns
+        -------
+        self : Standardizer
+        """
+        X = self._as_matrix(X, "X")
+        if X.shape[0] == 0 or not np.isfinite(X).all():
+            raise ValueError(
+                f"X must have at least one row and only finite values, got shape {X.shape} "
+                f"with {X.size - np.isfinite(X).sum()} NaN/inf values"
+            )
+        # A constant column keeps its exact value as mean (the computed mean can be off in the
+        # last bit) and scale 1, so it maps to exact zeros and back without rounding.
+        constant = X.max(axis=0) == X.min(axis=0)
+        self.mean_ = np.where(constant, X[0], X.mean(axis=0, dtype=np.float64)).astype(np.float64)
+        std = X.std(axis=0, dtype=np.float64)
+        self.scale_ = np.where(constant | (std == 0), 1.0, std)
+        return self
+
+    def _checked(self, X, name: str) -> np.ndarray:
+        """Return ``X`` as a float matrix after checking that we are fitted and widths match."""
+        if self.mean_ is None:
+            raise RuntimeError("this Standardizer is not fitted yet: call fit(X_train) first")
+        X = self._as_matrix(X, name)
+        if X.shape[1] != self.mean_.shape[0]:
+            raise ValueError(
+                f"{name} has {X.shape[1]} columns, but this Standardizer was fitted on "
+                f"{self.mean_.shape[0]} columns (expected {self.mean_.shape[0]})"
+            )
+        return X
+
+    def transform(self, X) -> np.ndarray:
+        """Return ``(X - mean_) / scale_``, an array of shape (n_samples, n_features)."""
+        X = self._checked(X, "X")
+        return (X - self.mean_.astype(X.dtype)) / self.scale_.astype(X.dtype)
+
+    def fit_transform(self, X) -> np.ndarray:
+        """Fit on ``X`` and return it standardized, shape (n_samples, n_features)."""
+        return self.fit(X).transform(X)
+
+    def inverse_transform(self, Z) -> np.ndarray:
+        """Undo :meth:`transform`: return ``Z * scale_ + mean_``, shape (n_samples, n_features)."""
+        Z = self._checked(Z, "Z")
+        return Z * self.scale_.astype(Z.dtype) + self.mean_.astype(Z.dtype)
