@@ -27,7 +27,20 @@ from .gradient_check import (
     relative_error,
 )
 from .history import History, TrainingDivergedError
-from .losses import LOSSES, Loss, get_loss, log_softmax, softmax
+from .layers import dense_backward, dense_forward
+from .losses import (
+    LOSSES,
+    Loss,
+    binary_cross_entropy,
+    binary_cross_entropy_delta,
+    cross_entropy,
+    cross_entropy_delta,
+    get_loss,
+    log_softmax,
+    mean_squared_error,
+    mean_squared_error_delta,
+    softmax,
+)
 from .metrics import accuracy, predict_classes, r2_score
 from .network import MLP, ForwardCache, Gradients
 from .perceptron import Perceptron, step
@@ -49,7 +62,13 @@ __all__ = [
     "Perceptron",
     "TrainingDivergedError",
     "accuracy",
+    "binary_cross_entropy",
+    "binary_cross_entropy_delta",
+    "cross_entropy",
+    "cross_entropy_delta",
     "data",
+    "dense_backward",
+    "dense_forward",
     "dropout_mask",
     "fit",
     "get_activation",
@@ -60,6 +79,8 @@ __all__ = [
     "identity_derivative",
     "l2_penalty",
     "log_softmax",
+    "mean_squared_error",
+    "mean_squared_error_delta",
     "numerical_gradient",
     "predict_classes",
     "r2_score",

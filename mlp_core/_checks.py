@@ -2,6 +2,11 @@
 
 Each check raises before any work is done, with a message that names the argument, the
 rule and the value received, e.g. ``ValueError: dropout must be in [0.0, 1.0), got 1.0``.
+
+Checks run once, where data enters (``MLP.forward``, ``MLP.loss``, ``fit``, ...). A caller
+that has already checked its arguments, such as ``fit``'s inner loop, passes ``check=False``
+to the functions it calls (scikit-learn's ``check_input=False`` idiom), so that nothing is
+checked once per mini-batch.
 """
 
 from __future__ import annotations
@@ -185,3 +190,112 @@ def lookup(name, registry, what, kind):
     if name not in registry:
         raise ValueError(f"{what} must be one of {sorted(registry)}, got {name!r}")
     return registry[name]
+
+
+# --- targets y, by loss ----------------------------------------------------------------------
+
+def check_targets(y, loss, n_outputs, dtype, X=None):
+    """Check targets ``y`` for a loss; return them in the form the loss functions take.
+
+    The rules, by loss (the name of a ``Loss`` in ``mlp_core.losses.LOSSES``):
+
+    - ``"mse"``: real values of shape (n, N_O), or (n,) when N_O = 1; returned as an
+      array of ``dtype`` of shape (n, N_O) (a value that overflows ``dtype`` is refused).
+    - ``"cross_entropy"``: integer class labels 0 .. N_O - 1 (N_O >= 2) of shape (n,) or
+      (n, 1); returned as int64 of shape (n,).
+    - ``"binary_cross_entropy"``: labels 0 or 1 for one output unit (N_O = 1); returned as
+      an array of ``dtype`` of shape (n, 1).
+
+    Parameters
+    ----------
+    y : array_like of shape (n,) or (n, N_O)
+    loss : str
+        The loss's name.
+    n_outputs : int
+        N_O, the network's output units.
+    dtype : numpy float dtype
+        The network's dtype.
+    X : ndarray of shape (n, N_I), optional
+        The inputs; if given, ``len(y)`` must equal ``len(X)``.
+
+    Returns
+    -------
+    ndarray
+    """
+    y = check_array(y, "y", ndim=(1, 2))
+    if X is not None:
+        check_same_length(X, y)
+    if loss == "mse":
+        return _real_targets(y, n_outputs, dtype)
+    if loss == "cross_entropy":
+        if n_outputs < 2:
+            raise ValueError(
+                "loss 'cross_entropy' needs at least 2 output units (one score per class), "
+                f"got {n_outputs}; use 'binary_cross_entropy' for a single output"
+            )
+        return class_labels(y, n_outputs, "cross_entropy", "one class per output unit")
+    if loss == "binary_cross_entropy":
+        if n_outputs != 1:
+            raise ValueError(
+                f"loss 'binary_cross_entropy' needs exactly 1 output unit, got {n_outputs}"
+            )
+        labels = class_labels(y, 2, "binary_cross_entropy", "two classes, one sigmoid output")
+        return labels[:, None].astype(dtype)
+    raise ValueError(
+        "loss must be 'mse', 'cross_entropy' or 'binary_cross_entropy' to check targets for "
+        f"it, got {short_repr(loss)}"
+    )
+
+
+def _real_targets(y, n_outputs, dtype):
+    """Real-valued targets for 'mse' as an (n, N_O) array of ``dtype``."""
+    if y.ndim == 1 and n_outputs == 1:
+        y = y[:, None]
+    if y.ndim != 2 or y.shape[1] != n_outputs:
+        raise ValueError(
+            f"y must have shape (n_samples, {n_outputs})"
+            + (" or (n_samples,)" if n_outputs == 1 else "")
+            + f" for loss 'mse', got shape {y.shape}"
+        )
+    return as_dtype(y, dtype, "y")  # a value that overflows dtype (1e39 in float32) is refused
+
+
+def class_labels(y, n_classes, loss_name, classes):
+    """y as int64 labels in 0..n_classes-1; errors name the loss and ``classes`` (its rule).
+
+    Parameters
+    ----------
+    y : ndarray of shape (n,) or (n, 1)
+    n_classes : int
+    loss_name : str
+        Named in the messages.
+    classes : str
+        What the classes are, for the message (e.g. "one class per output unit").
+
+    Returns
+    -------
+    ndarray of shape (n,), int64
+    """
+    y = np.asarray(y)
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = y[:, 0]
+    if y.ndim != 1:
+        raise ValueError(
+            f"y must be integer class labels of shape (n_samples,) for loss {loss_name!r}, "
+            f"got shape {y.shape}"
+        )
+    if y.size and not np.all(np.equal(np.mod(y, 1), 0)):
+        bad = y[np.mod(y, 1) != 0][0]
+        raise ValueError(
+            f"y must hold integer class labels for loss {loss_name!r}, got {bad.item()!r}"
+        )
+    outside = (y < 0) | (y >= n_classes)  # checked before the cast, which would wrap 1e19
+    if outside.any():
+        bad = y[outside][0].item()
+        if isinstance(bad, float) and abs(bad) < 2**53:
+            bad = int(bad)  # 7.0 reads as the label 7
+        raise ValueError(
+            f"y labels must be in 0..{n_classes - 1} for loss {loss_name!r} "
+            f"({classes}), got {bad}"
+        )
+    return y.astype(np.int64)

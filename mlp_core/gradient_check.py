@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import check_dropout, check_real, check_X
+from ._checks import check_dropout, check_real, check_targets, check_X
 from .losses import get_loss
 from .regularization import l2_penalty
 
@@ -101,13 +101,14 @@ def gradient_check_layers(net, X, y, *, loss="mse", lam=0.0, dropout=0.0, seed=N
     dropout = check_dropout(dropout)
     eps = check_real(eps, "eps", low=0.0, low_open=True)
     X = check_X(X, net.layer_sizes[0], dtype=net.dtype)
-    y = net._check_targets(X, y, loss_fn)
-    cache = net._forward(X, dropout, np.random.default_rng(seed), None)
+    y = check_targets(y, loss_fn.name, net.layer_sizes[-1], net.dtype, X=X)
+    # Arguments checked once, here; the passes below skip the checks (check=False).
+    cache = net.forward(X, dropout, np.random.default_rng(seed), check=False)
     masks = cache.masks
-    grads = net._backward(cache, y, loss_fn, lam)
+    grads = net.backward(cache, y, loss_fn, lam, check=False)
 
     def objective():  # J = (1/n) Σ l + λ/2 Σ ‖W‖², with the dropout mask held fixed
-        y_hat = net._forward(X, 0.0, None, masks).output
+        y_hat = net.forward(X, masks=masks, check=False).output
         return float(np.mean(loss_fn.value(y_hat, y))) + l2_penalty(net.weights, lam)
 
     errors = {}

@@ -1,18 +1,26 @@
-"""Loss functions l(ŷ, y) and their error term at the output, δ^(L+1) = ∂l/∂ŷ (Eqs. 14, 21).
+"""Loss functions l(ŷ, y) and their output error terms δ^(L+1) = ∂l/∂ŷ (Eqs. 14, 21).
 
 The network's output layer is linear (Eq. 13), so ŷ = z^(L+1) holds raw scores. Each loss
-pairs its value with its δ^(L+1), one row per sample (not divided by n):
+below is a pair of public functions, like the activations and their derivatives: the value
+l for every sample, and δ^(L+1) for every sample, one row per sample and not divided by n
+(``MLP.backward`` averages the gradients over the batch, Eqs. 23-25).
 
-========================  ============================  ================================
-name                      l(ŷ, y) for one sample         δ^(L+1) = ∂l/∂ŷ
-========================  ============================  ================================
-``"mse"``                 ½ ‖ŷ − y‖²                     ŷ − y
-``"cross_entropy"``       −log softmax(ŷ)_y              softmax(ŷ) − onehot(y)
-``"binary_cross_entropy"`` −y log σ(ŷ) − (1−y) log(1−σ(ŷ))  σ(ŷ) − y
-========================  ============================  ================================
+============================  ==================================  ==========================
+function (``LOSSES`` key)     l(ŷ, y) for one sample               δ^(L+1) = ∂l/∂ŷ
+============================  ==================================  ==========================
+``mean_squared_error``        ½ ‖ŷ − y‖²                           ŷ − y
+(``"mse"``)
+``cross_entropy``             −log softmax(ŷ)_y                    softmax(ŷ) − onehot(y)
+(``"cross_entropy"``)
+``binary_cross_entropy``      −y log σ(ŷ) − (1−y) log(1−σ(ŷ))      σ(ŷ) − y
+(``"binary_cross_entropy"``)
+============================  ==================================  ==========================
 
 All three are computed from the raw scores without exponentiating a large positive number,
-so logits of ±1e4 neither overflow nor warn.
+so logits of ±1e4 neither overflow nor warn. The functions take targets in the form that
+``mlp_core._checks.check_targets`` returns (real values of shape (n, N_O) for the squared
+error, int64 labels of shape (n,) for the cross-entropy, 0/1 of shape (n, 1) for the binary
+one); checking them is not their business.
 """
 
 from __future__ import annotations
@@ -22,14 +30,29 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import as_dtype, lookup
+from ._checks import lookup
 from .activations import sigmoid
 
-__all__ = ["LOSSES", "Loss", "get_loss", "log_softmax", "softmax"]
+__all__ = [
+    "LOSSES",
+    "Loss",
+    "binary_cross_entropy",
+    "binary_cross_entropy_delta",
+    "cross_entropy",
+    "cross_entropy_delta",
+    "get_loss",
+    "log_softmax",
+    "mean_squared_error",
+    "mean_squared_error_delta",
+    "softmax",
+]
 
 
 def log_softmax(scores):
-    """log softmax along the last axis, shifted by the row maximum so exp never overflows.
+    """log softmax(s)_k = s_k − log Σ_j exp(s_j), along the last axis.
+
+    The row maximum is subtracted first (which leaves the result unchanged), so exp never
+    sees a positive number and never overflows.
 
     Parameters
     ----------
@@ -44,7 +67,7 @@ def log_softmax(scores):
 
 
 def softmax(scores):
-    """softmax along the last axis: exp(s_k) / Σ_j exp(s_j), computed stably.
+    """softmax(s)_k = exp(s_k) / Σ_j exp(s_j) = exp(log softmax(s)_k), along the last axis.
 
     Parameters
     ----------
@@ -54,103 +77,117 @@ def softmax(scores):
     -------
     ndarray of shape (n_samples, n_classes), rows summing to 1
     """
-    shifted = scores - scores.max(axis=-1, keepdims=True)
-    e = np.exp(shifted)
-    return e / e.sum(axis=-1, keepdims=True)
+    return np.exp(log_softmax(scores))
 
 
-# --- mean squared error ------------------------------------------------------------------
+# --- squared error -------------------------------------------------------------------------
 
-def _mse_targets(y, n_outputs, dtype):
-    y = np.asarray(y)
-    if y.ndim == 1 and n_outputs == 1:
-        y = y[:, None]
-    if y.ndim != 2 or y.shape[1] != n_outputs:
-        raise ValueError(
-            f"y must have shape (n_samples, {n_outputs})"
-            + (" or (n_samples,)" if n_outputs == 1 else "")
-            + f" for loss 'mse', got shape {y.shape}"
-        )
-    return as_dtype(y, dtype, "y")  # a value that overflows dtype (1e39 in float32) is refused
+def mean_squared_error(y_hat, y):
+    """l(ŷ, y) = ½ ‖ŷ − y‖² for every sample (Eq. 14); ``MLP.loss`` takes the mean.
 
+    Parameters
+    ----------
+    y_hat : ndarray of shape (n_samples, n_outputs)
+    y : ndarray of shape (n_samples, n_outputs)
 
-def _mse_value(y_hat, y):
+    Returns
+    -------
+    ndarray of shape (n_samples,)
+    """
     diff = y_hat - y
-    return 0.5 * np.einsum("ij,ij->i", diff, diff)
+    return 0.5 * np.einsum("ij,ij->i", diff, diff)  # Σ_k (ŷ_k − y_k)² per row
 
 
-def _mse_delta(y_hat, y):
+def mean_squared_error_delta(y_hat, y):
+    """δ^(L+1) = ∂l/∂ŷ = ŷ − y for every sample (Eq. 21), not divided by n.
+
+    Parameters
+    ----------
+    y_hat : ndarray of shape (n_samples, n_outputs)
+    y : ndarray of shape (n_samples, n_outputs)
+
+    Returns
+    -------
+    ndarray of shape (n_samples, n_outputs)
+    """
     return y_hat - y
 
 
-# --- softmax cross-entropy ---------------------------------------------------------------
+# --- softmax cross-entropy -----------------------------------------------------------------
 
-def class_labels(y, n_classes, loss_name, classes):
-    """y as int64 labels in 0..n_classes-1; errors name the loss and ``classes`` (its rule)."""
-    y = np.asarray(y)
-    if y.ndim == 2 and y.shape[1] == 1:
-        y = y[:, 0]
-    if y.ndim != 1:
-        raise ValueError(
-            f"y must be integer class labels of shape (n_samples,) for loss {loss_name!r}, "
-            f"got shape {y.shape}"
-        )
-    if y.size and not np.all(np.equal(np.mod(y, 1), 0)):
-        bad = y[np.mod(y, 1) != 0][0]
-        raise ValueError(
-            f"y must hold integer class labels for loss {loss_name!r}, got {bad.item()!r}"
-        )
-    outside = (y < 0) | (y >= n_classes)  # checked before the cast, which would wrap 1e19
-    if outside.any():
-        bad = y[outside][0].item()
-        if isinstance(bad, float) and abs(bad) < 2**53:
-            bad = int(bad)  # 7.0 reads as the label 7
-        raise ValueError(
-            f"y labels must be in 0..{n_classes - 1} for loss {loss_name!r} "
-            f"({classes}), got {bad}"
-        )
-    return y.astype(np.int64)
+def cross_entropy(scores, labels):
+    """l(ŷ, y) = −log softmax(ŷ)_y for every sample (Eq. 14), from raw scores.
+
+    Parameters
+    ----------
+    scores : ndarray of shape (n_samples, n_classes)
+        ŷ = z^(L+1).
+    labels : ndarray of shape (n_samples,), int
+        The class of each sample, 0 .. n_classes − 1.
+
+    Returns
+    -------
+    ndarray of shape (n_samples,)
+    """
+    return -log_softmax(scores)[np.arange(len(labels)), labels]
 
 
-def _ce_targets(y, n_outputs, dtype):
-    if n_outputs < 2:
-        raise ValueError(
-            "loss 'cross_entropy' needs at least 2 output units (one score per class), "
-            f"got {n_outputs}; use 'binary_cross_entropy' for a single output"
-        )
-    return class_labels(y, n_outputs, "cross_entropy", "one class per output unit")
+def cross_entropy_delta(scores, labels):
+    """δ^(L+1) = ∂l/∂ŷ = softmax(ŷ) − onehot(y) for every sample (Eq. 21), not divided by n.
 
+    Parameters
+    ----------
+    scores : ndarray of shape (n_samples, n_classes)
+    labels : ndarray of shape (n_samples,), int
 
-def _ce_value(y_hat, y):
-    return -log_softmax(y_hat)[np.arange(len(y)), y]
-
-
-def _ce_delta(y_hat, y):
-    delta = softmax(y_hat)
-    delta[np.arange(len(y)), y] -= 1
+    Returns
+    -------
+    ndarray of shape (n_samples, n_classes)
+    """
+    delta = softmax(scores)
+    delta[np.arange(len(labels)), labels] -= 1  # − onehot(y), without building the one-hot
     return delta
 
 
-# --- binary cross-entropy on one sigmoid output ------------------------------------------
+# --- binary cross-entropy on one sigmoid output --------------------------------------------
 
-def _bce_targets(y, n_outputs, dtype):
-    if n_outputs != 1:
-        raise ValueError(
-            f"loss 'binary_cross_entropy' needs exactly 1 output unit, got {n_outputs}"
-        )
-    labels = class_labels(y, 2, "binary_cross_entropy", "two classes, one sigmoid output")
-    return labels[:, None].astype(dtype)
+def binary_cross_entropy(scores, y):
+    """l(ŷ, y) = −y log σ(ŷ) − (1 − y) log(1 − σ(ŷ)) for every sample (Eq. 14).
 
+    Computed as max(ŷ, 0) − y ŷ + log(1 + exp(−|ŷ|)), the same number written so that exp
+    only sees −|ŷ| <= 0.
 
-def _bce_value(y_hat, y):
-    # -y log σ(s) - (1-y) log(1-σ(s)) = max(s, 0) - y s + log(1 + exp(-|s|))
-    s = y_hat[:, 0]
+    Parameters
+    ----------
+    scores : ndarray of shape (n_samples, 1)
+        ŷ = z^(L+1), the score whose sigmoid is P(y = 1).
+    y : ndarray of shape (n_samples, 1)
+        Labels 0 or 1, as floats.
+
+    Returns
+    -------
+    ndarray of shape (n_samples,)
+    """
+    s = scores[:, 0]
     return np.maximum(s, 0) - y[:, 0] * s + np.log1p(np.exp(-np.abs(s)))
 
 
-def _bce_delta(y_hat, y):
-    return sigmoid(y_hat) - y
+def binary_cross_entropy_delta(scores, y):
+    """δ^(L+1) = ∂l/∂ŷ = σ(ŷ) − y for every sample (Eq. 21), not divided by n.
 
+    Parameters
+    ----------
+    scores : ndarray of shape (n_samples, 1)
+    y : ndarray of shape (n_samples, 1)
+
+    Returns
+    -------
+    ndarray of shape (n_samples, 1)
+    """
+    return sigmoid(scores) - y
+
+
+# --- the registry ----------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class Loss:
@@ -159,9 +196,7 @@ class Loss:
     Attributes
     ----------
     name : str
-        The key in ``LOSSES``.
-    targets : callable (y, n_outputs, dtype) -> ndarray
-        Checks y and brings it into the form ``value`` and ``delta`` expect.
+        The key in ``LOSSES`` (what a user types).
     value : callable (y_hat, y) -> ndarray of shape (n_samples,)
         l for each sample.
     delta : callable (y_hat, y) -> ndarray of shape (n_samples, n_outputs)
@@ -172,17 +207,21 @@ class Loss:
     """
 
     name: str
-    targets: Callable
     value: Callable
     delta: Callable
     link: Callable
 
 
+def _identity_link(scores):
+    """The squared error models ŷ itself."""
+    return scores
+
+
 LOSSES: dict[str, Loss] = {
-    "mse": Loss("mse", _mse_targets, _mse_value, _mse_delta, lambda s: s),
-    "cross_entropy": Loss("cross_entropy", _ce_targets, _ce_value, _ce_delta, softmax),
+    "mse": Loss("mse", mean_squared_error, mean_squared_error_delta, _identity_link),
+    "cross_entropy": Loss("cross_entropy", cross_entropy, cross_entropy_delta, softmax),
     "binary_cross_entropy": Loss(
-        "binary_cross_entropy", _bce_targets, _bce_value, _bce_delta, sigmoid
+        "binary_cross_entropy", binary_cross_entropy, binary_cross_entropy_delta, sigmoid
     ),
 }
 

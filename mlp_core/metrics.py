@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import check_array, check_same_length, check_X
-from .losses import class_labels, get_loss
+from ._checks import check_array, check_same_length, check_X, class_labels
+from .losses import get_loss
 from .network import MLP
 
 __all__ = ["accuracy", "predict_classes", "r2_score"]
@@ -108,7 +108,7 @@ def _check_net_and_loss(net, loss):
 def _scores(net, X):
     """ŷ for checked X; overflow in a diverged net gives inf or NaN, which callers check."""
     with np.errstate(over="ignore", invalid="ignore"):
-        return net._predict(X)
+        return net.predict(X, check=False)
 
 
 def _classes(y_hat, loss_fn):

@@ -16,7 +16,13 @@ same way the per-sample error terms δ^(l) (Eq. 20) are stacked as rows of shape
     ∂J/∂b^(l)  = δ^(l).sum(axis=0) / n                        Eq. (25), averaged
 
 where J = (1/n) Σ_i l(ŷ_i, y_i) + λ/2 Σ_l ‖W^(l)‖²_F is the lecture's J = L + s (Eq. 16)
-averaged over the batch. Lists are 0-based: ``weights[i]`` is the lecture's W^(i+1).
+averaged over the batch. One layer of each pass is a function of ``mlp_core.layers``:
+``dense_forward`` (Eq. 11) and ``dense_backward`` (Eqs. 22-25); ``MLP.forward`` and
+``MLP.backward`` apply them for l = 1 .. L+1 and back.
+
+The public lists are 0-based: ``weights[i]`` is the lecture's W^(i+1), ``cache.z[i]`` is
+z^(i+1) and ``cache.h[i]`` is h^(i) (h^(0) = X). Inside ``forward`` and ``backward`` the lists
+are padded at the front so that the code reads with the lecture's index: ``W[l]`` is W^(l).
 """
 
 from __future__ import annotations
@@ -31,14 +37,15 @@ from ._checks import (
     check_int,
     check_real,
     check_rng,
-    check_same_length,
+    check_targets,
     check_X,
 )
 from .activations import get_activation
+from .layers import dense_backward, dense_forward
 from .losses import get_loss
 from .regularization import dropout_mask, l2_penalty
 
-__all__ = ["MLP", "ForwardCache", "Gradients"]
+__all__ = ["MLP", "ForwardCache", "Gradients", "parameter_table"]
 
 
 @dataclass
@@ -192,14 +199,18 @@ class MLP:
     def __repr__(self):
         return f"MLP(layer_sizes={self.layer_sizes}, activation={self.activation.name!r})"
 
-    # --- forward propagation (§4.3) ---------------------------------------------------
+    # --- forward propagation (§4.3) and backpropagation (§4.4) -------------------------
+    #
+    # Both loops use the lecture's layer index l. The lists are padded at the front, so that
+    # W[l] is W^(l), z[l] is z^(l), h[l] is h^(l) (h[0] = x) and delta[l] is δ^(l).
 
-    def forward(self, X, dropout=0.0, rng=None, masks=None):
-        """Forward propagation, storing z^(l) and h^(l) (Eqs. 11-13).
+    def forward(self, X, dropout=0.0, rng=None, masks=None, check=True):
+        """Forward propagation, storing z^(l) and h^(l) for backpropagation (Eqs. 11-13).
 
         Parameters
         ----------
         X : ndarray of shape (n, layer_sizes[0])
+            Converted to the network's dtype; every value must be finite there.
         dropout : float in [0, 1)
             Probability of dropping each hidden unit (inverted dropout, §4.6.2).
         rng : numpy.random.Generator, optional
@@ -207,18 +218,100 @@ class MLP:
         masks : list of (ndarray of shape (n, N_l) or None), optional
             Use these masks (one per hidden layer, ``masks[i]`` for hidden layer i+1)
             instead of drawing new ones, e.g. to check gradients with a fixed mask.
+        check : bool
+            Check the arguments first. False skips every check, for a caller that has
+            checked them already (``fit`` checks X once, not once per mini-batch): X must
+            then be an array of the network's dtype and ``dropout`` a float.
 
         Returns
         -------
         ForwardCache
+            ``z`` = [z^(1), ..., z^(L+1)], ``h`` = [h^(0) = X, ..., h^(L)], ``masks``.
         """
-        X = check_X(X, self.layer_sizes[0], dtype=self.dtype)
-        dropout = check_dropout(dropout)
-        if masks is not None:
-            masks = self._check_masks(masks, len(X))
-        if dropout > 0 and masks is None:
-            rng = np.random.default_rng() if rng is None else check_rng(rng)
-        return self._forward(X, dropout, rng, masks)
+        if check:
+            X = check_X(X, self.layer_sizes[0], dtype=self.dtype)
+            dropout = check_dropout(dropout)
+            if masks is not None:
+                masks = self._check_masks(masks, len(X))
+        draw_masks = masks is None and dropout > 0
+        if check and draw_masks and rng is not None:
+            rng = check_rng(rng)
+        if draw_masks and rng is None:
+            rng = np.random.default_rng()
+        L = self.n_hidden
+        sigma = self.activation.function
+        W, b = [None, *self.weights], [None, *self.biases]  # W[l] is W^(l), b[l] is b^(l)
+        given = [None, *masks] if masks is not None else None
+        z, h, mask = [None], [X], [None]
+        for l in range(1, L + 2):
+            z.append(dense_forward(h[l - 1], W[l], b[l], check=False))  # Eq. (11)
+            if l == L + 1:
+                break  # Eq. (13): ŷ = z^(L+1), the output layer is linear
+            h_l = sigma(z[l])  # Eq. (12)
+            if given is not None:
+                mask_l = given[l]
+            elif draw_masks:
+                mask_l = dropout_mask(h_l.shape, dropout, rng, self.dtype, check=False)
+            else:
+                mask_l = None
+            if mask_l is not None:
+                h_l = h_l * mask_l  # §4.6.2: dropped units output 0, kept ones are scaled
+            h.append(h_l)
+            mask.append(mask_l)
+        return ForwardCache(z=z[1:], h=h, masks=mask[1:])
+
+    def backward(self, cache, y, loss="mse", lam=0.0, check=True):
+        """Backpropagation: the error terms δ^(l) and the gradients of J (Eqs. 17-25).
+
+        Working backward from l = L+1 to 1: δ^(L+1) from the loss (Eq. 21), then for each
+        layer its gradients (Eqs. 23-25, averaged over the batch) and, below the output,
+        δ^(l-1) = δ^(l) W^(l) ⊙ σ'(z^(l-1)) (Eq. 22).
+
+        Parameters
+        ----------
+        cache : ForwardCache
+            From ``forward`` on the same batch.
+        y : ndarray of shape (n,) or (n, N_O)
+            Targets: real values for 'mse', class labels for the cross-entropies.
+        loss : str or Loss
+            A key of ``LOSSES``.
+        lam : float >= 0
+            λ of the L2 penalty (Eq. 15).
+        check : bool
+            Check the arguments first. False skips every check, for a caller that has
+            checked them already: y must then be in the form ``check_targets`` returns
+            (``mlp_core._checks``) and ``lam`` a float.
+
+        Returns
+        -------
+        Gradients
+            ``weights`` and ``biases`` laid out like ``MLP.weights`` and ``MLP.biases``,
+            ``delta`` = [δ^(1), ..., δ^(L+1)].
+        """
+        loss_fn = get_loss(loss)
+        if check:
+            if not isinstance(cache, ForwardCache):
+                raise TypeError(f"cache must be the ForwardCache from forward(), got {cache!r}")
+            lam = check_real(lam, "lam", low=0.0)
+            y = check_targets(y, loss_fn.name, self.layer_sizes[-1], self.dtype, X=cache.h[0])
+        L = self.n_hidden
+        sigma_prime = self.activation.derivative
+        W = [None, *self.weights]  # W[l] is W^(l)
+        z, h, mask = [None, *cache.z], cache.h, [None, *cache.masks]
+        grad_W, grad_b, delta = [None] * (L + 2), [None] * (L + 2), [None] * (L + 2)
+        delta[L + 1] = loss_fn.delta(z[L + 1], y)  # Eq. (21): δ^(L+1) = ∂l/∂ŷ, per sample
+        for l in range(L + 1, 0, -1):
+            # Eqs. (23)-(25) for W^(l) and b^(l), and δ^(l) W^(l) for the layer below
+            grad_W[l], grad_b[l], delta_W = dense_backward(
+                delta[l], h[l - 1], W[l], lam, check=False, propagate=l > 1
+            )
+            if l > 1:
+                # Eq. (22): δ^(l-1) = δ^(l) W^(l) ⊙ σ'(z^(l-1)); with dropout h = σ(z) ⊙ mask,
+                # so the mask multiplies the derivative too.
+                delta[l - 1] = delta_W * sigma_prime(z[l - 1])
+                if mask[l - 1] is not None:
+                    delta[l - 1] = delta[l - 1] * mask[l - 1]
+        return Gradients(weights=grad_W[1:], biases=grad_b[1:], delta=delta[1:])
 
     def _check_masks(self, masks, n):
         """One mask per hidden layer, each None or of shape (n, N_l), as arrays of dtype."""
@@ -240,31 +333,9 @@ class MLP:
             checked.append(mask)
         return checked
 
-    def _forward(self, X, dropout, rng, masks):
-        """Forward pass on checked input (the training loop calls this directly)."""
-        sigma = self.activation.function
-        z_list, h_list, mask_list = [], [X], []
-        h = X
-        hidden_layers = zip(self.weights[:-1], self.biases[:-1])
-        for l, (W, b) in enumerate(hidden_layers, start=1):
-            z = h @ W.T + b  # Eq. (11), rows are samples
-            h = sigma(z)  # Eq. (12)
-            if masks is not None:
-                mask = masks[l - 1]
-            elif dropout > 0:
-                mask = dropout_mask(h.shape, dropout, rng, self.dtype)
-            else:
-                mask = None
-            if mask is not None:
-                h = h * mask  # §4.6.2: dropped units output 0, kept ones are scaled
-            z_list.append(z)
-            h_list.append(h)
-            mask_list.append(mask)
-        W, b = self.weights[-1], self.biases[-1]
-        z_list.append(h @ W.T + b)  # Eq. (13): ŷ = z^(L+1), the output layer is linear
-        return ForwardCache(z=z_list, h=h_list, masks=mask_list)
+    # --- prediction and the loss (Eqs. 11-16) ------------------------------------------
 
-    def predict(self, X):
+    def predict(self, X, check=True):
         """ŷ = z^(L+1) for each row of X, without dropout and without a cache.
 
         Prediction needs only the layer it is computing (§4.5): each h^(l-1) is released as
@@ -275,119 +346,88 @@ class MLP:
         ----------
         X : ndarray of shape (n, layer_sizes[0])
             Converted to the network's dtype; every value must be finite there.
+        check : bool
+            Check X first. False skips the check (X must then be an array of the network's
+            dtype), for a caller that has checked it already.
 
         Returns
         -------
         ndarray of shape (n, layer_sizes[-1])
         """
-        X = check_X(X, self.layer_sizes[0], dtype=self.dtype)
-        return self._predict(X)
-
-    def _predict(self, X):
-        """Forward pass keeping only the current layer (input already checked)."""
+        if check:
+            X = check_X(X, self.layer_sizes[0], dtype=self.dtype)
+        L = self.n_hidden
         sigma = self.activation.function
-        last = len(self.weights) - 1
+        W, b = [None, *self.weights], [None, *self.biases]  # W[l] is W^(l), b[l] is b^(l)
         h = X
-        for i, (W, b) in enumerate(zip(self.weights, self.biases)):
-            z = h @ W.T  # Eq. (11) ...
-            del h  # ... after which h^(l-1) is not needed: release it before the next array
-            z += b  # ... + b^(l), added in place so that no second (n, N_l) array is made
-            h = z if i == last else sigma(z)  # Eq. (12), or Eq. (13) at the output
+        for l in range(1, L + 2):
+            # Eq. (11) as in dense_forward, with h^(l-1) released as soon as it has been used:
+            z = h @ W[l].T
+            del h  # h^(l-1) is not needed any more: release it before adding b^(l),
+            z += b[l]  # for which numpy may set aside a small buffer
+            h = z if l == L + 1 else sigma(z)  # Eq. (12), or Eq. (13) at the output
             del z
         return h
 
-    # --- loss (Eqs. 14-16) -------------------------------------------------------------
+    #: Samples per forward pass when ``loss`` (and ``fit``'s per-epoch training loss) runs
+    #: over a whole data set: memory then stays that of LOSS_CHUNK samples, and big arrays
+    #: are not allocated afresh for every layer.
+    LOSS_CHUNK = 512
 
-    def loss(self, X, y, loss="mse", lam=0.0):
+    def loss(self, X, y, loss="mse", lam=0.0, check=True):
         """J = (1/n) Σ_i l(ŷ_i, y_i) + λ/2 Σ_l ‖W^(l)‖²_F (Eqs. 14-16), without dropout.
+
+        The network runs over X in chunks of ``LOSS_CHUNK`` rows, so memory stays that of
+        one chunk however large X is.
 
         Parameters
         ----------
         X : ndarray of shape (n, layer_sizes[0])
         y : ndarray of shape (n,) or (n, N_O)
             Targets: real values for 'mse', class labels for the cross-entropies.
-        loss : str
+        loss : str or Loss
             A key of ``LOSSES``.
         lam : float >= 0
             λ of the L2 penalty (Eq. 15); 0 gives the data loss L alone.
+        check : bool
+            Check the arguments first. False skips every check, for a caller that has
+            checked them already: X must then be an array of the network's dtype, y in the
+            form ``check_targets`` returns (``mlp_core._checks``) and ``lam`` a float.
 
         Returns
         -------
         float
         """
         loss_fn = get_loss(loss)
-        lam = check_real(lam, "lam", low=0.0)
-        X = check_X(X, self.layer_sizes[0], dtype=self.dtype)
-        y = self._check_targets(X, y, loss_fn)
-        return self._loss(X, y, loss_fn, lam)
-
-    #: Samples per forward pass when ``loss`` (and ``fit``'s per-epoch training loss) runs
-    #: over a whole data set: memory then stays that of LOSS_CHUNK samples, and big arrays
-    #: are not allocated afresh for every layer (measured 10-20 % of an epoch's time).
-    LOSS_CHUNK = 512
-
-    def _loss(self, X, y, loss_fn, lam):
-        """J on checked X (already of the network's dtype) and targets, chunk by chunk."""
+        if check:
+            lam = check_real(lam, "lam", low=0.0)
+            X = check_X(X, self.layer_sizes[0], dtype=self.dtype)
+            y = check_targets(y, loss_fn.name, self.layer_sizes[-1], self.dtype, X=X)
         total = 0.0  # Σ_i l(ŷ_i, y_i), summed chunk by chunk
         for start in range(0, len(X), self.LOSS_CHUNK):
             rows = slice(start, start + self.LOSS_CHUNK)
-            y_hat = self._predict(X[rows])
+            y_hat = self.predict(X[rows], check=False)
             total += float(np.sum(loss_fn.value(y_hat, y[rows]), dtype=np.float64))
         data_term = total / len(X)  # L = (1/n) Σ_i l(ŷ_i, y_i), Eq. (14)
         return data_term + l2_penalty(self.weights, lam)  # J = L + s, Eqs. (15)-(16)
 
-    def _check_targets(self, X, y, loss_fn):
-        """Check y against X and the loss; the loss converts it (real targets to dtype)."""
-        y = check_array(y, "y", ndim=(1, 2))
-        check_same_length(X, y)
-        return loss_fn.targets(y, self.layer_sizes[-1], self.dtype)
 
-    # --- backpropagation (§4.4) --------------------------------------------------------
+def parameter_table(layer_sizes):
+    """One row per layer l = 1 .. L+1: (l, shape of W^(l), shape of b^(l), count).
 
-    def backward(self, cache, y, loss="mse", lam=0.0):
-        """Backpropagation: error terms δ^(l) and the gradients of J (Eqs. 17-25).
+    W^(l) joins layer l-1 to layer l and has shape (N_l, N_{l-1}) (Eqs. 2-4, 11); b^(l) has
+    shape (N_l,). Layer 0 is the input x, layer L+1 the output ŷ.
 
-        Parameters
-        ----------
-        cache : ForwardCache
-            From ``forward`` on the same batch.
-        y : ndarray of shape (n,) or (n, N_O)
-            Targets: real values for 'mse', class labels for the cross-entropies.
-        loss : str
-            A key of ``LOSSES``.
-        lam : float >= 0
-            λ of the L2 penalty (Eq. 15).
+    Parameters
+    ----------
+    layer_sizes : sequence of int
+        [N_I, N_1, ..., N_L, N_O].
 
-        Returns
-        -------
-        Gradients
-        """
-        loss_fn = get_loss(loss)
-        lam = check_real(lam, "lam", low=0.0)
-        if not isinstance(cache, ForwardCache):
-            raise TypeError(f"cache must be the ForwardCache from forward(), got {cache!r}")
-        y = self._check_targets(cache.h[0], y, loss_fn)
-        return self._backward(cache, y, loss_fn, lam)
-
-    def _backward(self, cache, y, loss_fn, lam):
-        """Backpropagation on checked targets (the training loop calls this directly)."""
-        n = cache.h[0].shape[0]
-        sigma_prime = self.activation.derivative
-        L1 = len(self.weights)  # L + 1
-        grad_W, grad_b, deltas = [None] * L1, [None] * L1, [None] * L1
-        delta = loss_fn.delta(cache.output, y)  # Eq. (21): δ^(L+1) = ∂l/∂ŷ, per sample
-        for i in range(L1 - 1, -1, -1):  # i = l - 1, from l = L+1 down to 1
-            deltas[i] = delta
-            # Eqs. (23)-(24): ∂J/∂W^(l) = δ^(l)ᵀ h^(l-1) / n + λ W^(l)   (h^(0) = x)
-            grad_W[i] = delta.T @ cache.h[i] / n
-            if lam:
-                grad_W[i] += lam * self.weights[i]
-            grad_b[i] = delta.sum(axis=0) / n  # Eq. (25), averaged over the batch
-            if i == 0:
-                break
-            # Eq. (22): δ^(l) = δ^(l+1) W^(l+1) ⊙ σ'(z^(l)); with dropout, h = σ(z) ⊙ mask,
-            # so the mask multiplies the derivative too.
-            delta = (delta @ self.weights[i]) * sigma_prime(cache.z[i - 1])
-            if cache.masks[i - 1] is not None:
-                delta = delta * cache.masks[i - 1]
-        return Gradients(weights=grad_W, biases=grad_b, delta=deltas)
+    Returns
+    -------
+    list of (int, (int, int), (int,), int)
+    """
+    return [
+        (l, (n_out, n_in), (n_out,), n_out * n_in + n_out)
+        for l, (n_in, n_out) in enumerate(zip(layer_sizes[:-1], layer_sizes[1:]), start=1)
+    ]

@@ -40,7 +40,7 @@ def l2_penalty(weights, lam):
     return 0.5 * lam * float(sum(np.vdot(W, W) for W in weights))
 
 
-def dropout_mask(shape, p, rng, dtype=np.float64):
+def dropout_mask(shape, p, rng, dtype=np.float64, check=True):
     """An inverted-dropout mask: 0 with probability p, else 1/(1 − p).
 
     Parameters
@@ -51,13 +51,16 @@ def dropout_mask(shape, p, rng, dtype=np.float64):
         Probability of dropping a unit, in [0, 1).
     rng : numpy.random.Generator
     dtype : numpy dtype
+    check : bool
+        Check ``p`` and ``rng`` first; ``MLP.forward`` passes False once it has.
 
     Returns
     -------
     ndarray of the given shape; its expected value is 1 in every entry.
     """
-    p = check_dropout(p)
-    rng = check_rng(rng)
+    if check:
+        p = check_dropout(p)
+        rng = check_rng(rng)
     dtype = np.dtype(dtype)
     uniform_dtype = np.float32 if dtype == np.float32 else np.float64
     keep = rng.random(shape, dtype=uniform_dtype) >= p

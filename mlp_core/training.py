@@ -20,6 +20,7 @@ from ._checks import (
     check_int,
     check_real,
     check_same_length,
+    check_targets,
     check_X,
 )
 from .history import History, TrainingDivergedError
@@ -41,7 +42,7 @@ def _check_validation(net, validation, loss_fn):
     y_val = check_array(validation[1], "validation y_val", ndim=(1, 2))
     check_same_length(X_val, y_val, "X_val", "y_val")
     try:
-        y_val = loss_fn.targets(y_val, net.layer_sizes[-1], net.dtype)
+        y_val = check_targets(y_val, loss_fn.name, net.layer_sizes[-1], net.dtype)
     except ValueError as err:  # the loss's message says "y"; name the argument it came from
         raise ValueError(f"validation y_val: {err}") from None
     return X_val, y_val
@@ -121,7 +122,7 @@ def fit(net, X, y, *, loss, lr, epochs, batch_size=None, lam=0.0, dropout=0.0,
     """
     loss_fn = get_loss(loss)
     X = check_X(X, net.layer_sizes[0], dtype=net.dtype)
-    y = net._check_targets(X, y, loss_fn)
+    y = check_targets(y, loss_fn.name, net.layer_sizes[-1], net.dtype, X=X)
     n = X.shape[0]
     lr = check_real(lr, "lr", low=0.0, low_open=True)
     epochs = check_int(epochs, "epochs", minimum=1)
@@ -161,11 +162,11 @@ def fit(net, X, y, *, loss, lr, epochs, batch_size=None, lam=0.0, dropout=0.0,
                 order = rng.permutation(n)
                 for start in range(0, n, batch_size):
                     batch = order[start:start + batch_size]
-                    cache = net._forward(X[batch], dropout, rng, None)  # Eqs. (11)-(13)
-                    grads = net._backward(cache, y[batch], loss_fn, lam)  # Eqs. (21)-(25)
+                    cache = net.forward(X[batch], dropout, rng, check=False)  # Eqs. (11)-(13)
+                    grads = net.backward(cache, y[batch], loss_fn, lam, check=False)  # (21)-(25)
                     _sgd_step(net, grads, lr, momentum, velocity)
-                train_loss = net._loss(X, y, loss_fn, 0.0)
-                val_loss = net._loss(X_val, y_val, loss_fn, 0.0) if validation else None
+                train_loss = net.loss(X, y, loss_fn, 0.0, check=False)
+                val_loss = net.loss(X_val, y_val, loss_fn, 0.0, check=False) if validation else None
                 if not np.isfinite(train_loss) or (validation and not np.isfinite(val_loss)):
                     net.set_parameters(*last_good)
                     raise TrainingDivergedError(epoch, lr, history)

@@ -26,6 +26,7 @@ from mlp_core import (
     numerical_gradient,
     relative_error,
 )
+from mlp_core._checks import check_targets
 
 # The centred-difference step. For the smooth activations the best step balances rounding
 # (≈ machine-eps · |J| / ε) against truncation (≈ ε² J'''), which gives ε ≈ ∛(2.2e-16) ≈ 6e-6;
@@ -104,7 +105,7 @@ def fixed_mask_objective(net, X, y, problem, mask_seed):
     """J with the dropout masks that ``gradient_check(seed=mask_seed)`` draws, held fixed."""
     loss = LOSSES[problem["loss"]]
     cache = net.forward(X, dropout=problem["dropout"], rng=np.random.default_rng(mask_seed))
-    targets = loss.targets(y, net.layer_sizes[-1], net.dtype)
+    targets = check_targets(y, problem["loss"], net.layer_sizes[-1], net.dtype)
 
     def J():
         y_hat = net.forward(X, masks=cache.masks).output
@@ -167,14 +168,14 @@ def test_gradient_check_holds_the_mask_that_forward_draws_from_the_same_seed(mon
     net, X, y = build(problem)
     expected = net.forward(X, dropout=0.5, rng=np.random.default_rng(12)).masks
     used = []
-    real_forward = net._forward
+    real_forward = net.forward
 
-    def spy(X, dropout, rng, masks):
-        cache = real_forward(X, dropout, rng, masks)
+    def spy(X, *args, **kwargs):
+        cache = real_forward(X, *args, **kwargs)
         used.append(cache.masks)
         return cache
 
-    monkeypatch.setattr(net, "_forward", spy)
+    monkeypatch.setattr(net, "forward", spy)
     error = gradient_check(net, X, y, loss="cross_entropy", lam=0.1, dropout=0.5, seed=12,
                            eps=EPS)
     assert error < 1e-7
@@ -228,13 +229,13 @@ def test_gradient_check_detects_a_backward_pass_that_ignores_the_dropout_mask(
     net = MLP([3, 6, 2], activation="tanh", seed=4)
     X, y = rng.normal(size=(5, 3)), rng.normal(size=(5, 2))
     assert gradient_check(net, X, y, dropout=0.5, seed=1) < 1e-7
-    real_backward = net._backward
+    real_backward = net.backward
 
-    def backward_without_masks(cache, y, loss_fn, lam):
+    def backward_without_masks(cache, *args, **kwargs):
         cache = dataclasses.replace(cache, masks=[None] * len(cache.masks))
-        return real_backward(cache, y, loss_fn, lam)
+        return real_backward(cache, *args, **kwargs)
 
-    monkeypatch.setattr(net, "_backward", backward_without_masks)
+    monkeypatch.setattr(net, "backward", backward_without_masks)
     assert gradient_check(net, X, y, dropout=0.5, seed=1) > 1e-3
 
 

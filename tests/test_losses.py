@@ -14,18 +14,19 @@ from hypothesis.extra.numpy import arrays
 from numpy.testing import assert_allclose, assert_array_equal
 
 from mlp_core import LOSSES, MLP, Loss, get_loss, log_softmax, softmax
+from mlp_core._checks import check_targets
 
 LN2, LN3, LN5 = np.log(2.0), np.log(3.0), np.log(5.0)
 
 
 def _targets(name, y, n_outputs, dtype=np.float64):
-    return LOSSES[name].targets(np.asarray(y), n_outputs, dtype)
+    return check_targets(np.asarray(y), name, n_outputs, dtype)
 
 
 def _value_and_delta(name, y_hat, y, dtype=np.float64):
     loss = LOSSES[name]
     y_hat = np.asarray(y_hat, dtype=dtype)
-    t = loss.targets(np.asarray(y), y_hat.shape[1], dtype)
+    t = check_targets(np.asarray(y), name, y_hat.shape[1], dtype)
     return loss.value(y_hat, t), loss.delta(y_hat, t)
 
 
@@ -125,7 +126,7 @@ def test_delta_matches_centred_difference_of_value(name, rng):
     else:
         y = rng.integers(0, max(k, 2), n)
     loss = LOSSES[name]
-    t = loss.targets(y, k, np.float64)
+    t = check_targets(y, name, k, np.float64)
     h = 1e-6
     numeric = np.zeros_like(y_hat)
     for i, j in np.ndindex(y_hat.shape):
@@ -249,3 +250,25 @@ def test_registry_and_get_loss():
         assert loss.name == name
         assert get_loss(name) is loss
         assert get_loss(loss) is loss
+
+
+# --- the public functions are the registry's ----------------------------------------------
+
+def test_public_loss_functions_are_the_registry_entries():
+    import mlp_core
+
+    pairs = {
+        "mse": (mlp_core.mean_squared_error, mlp_core.mean_squared_error_delta),
+        "cross_entropy": (mlp_core.cross_entropy, mlp_core.cross_entropy_delta),
+        "binary_cross_entropy": (mlp_core.binary_cross_entropy,
+                                 mlp_core.binary_cross_entropy_delta),
+    }
+    assert set(pairs) == set(LOSSES)
+    for name, (value, delta) in pairs.items():
+        assert LOSSES[name].value is value
+        assert LOSSES[name].delta is delta
+
+
+def test_softmax_is_exp_of_log_softmax(rng):
+    s = rng.normal(0, 5, (6, 4))
+    assert_array_equal(softmax(s), np.exp(log_softmax(s)))

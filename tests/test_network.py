@@ -304,3 +304,51 @@ def test_float32_hand_network_gives_the_hand_values():
     grads = net.backward(net.forward(HAND_X), HAND_Y, loss="mse", lam=HAND_LAM)
     assert_allclose(grads.weights[0], [[0.85, -0.35], [-0.8, 1.55]], rtol=1e-6)
     assert net.loss(HAND_X, HAND_Y, loss="mse", lam=HAND_LAM) == pytest.approx(0.6875, rel=1e-6)
+
+
+# --- one public forward and backward, checked once -----------------------------------------
+
+def test_the_equations_live_in_public_methods_only():
+    # forward / backward / predict / loss hold the equations; no private twins remain.
+    for name in ("_forward", "_backward", "_loss", "_predict", "_check_targets"):
+        assert not hasattr(MLP, name), name
+
+
+def test_check_false_skips_the_checks_of_forward_backward_predict_and_loss(monkeypatch):
+    import mlp_core.network
+
+    net = hand_net()
+    X, y = HAND_X, HAND_Y[:, None]  # already what the checks would return
+    cache = net.forward(X)
+    grads = net.backward(cache, y, loss="mse", lam=HAND_LAM)
+    expected = (net.predict(X), net.loss(X, y, loss="mse", lam=HAND_LAM))
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a check ran with check=False")
+
+    for name in ("check_X", "check_array", "check_dropout", "check_real", "check_rng",
+                 "check_targets"):
+        monkeypatch.setattr(mlp_core.network, name, refuse)
+    unchecked = net.forward(X, check=False)
+    for a, b in zip(unchecked.z + unchecked.h, cache.z + cache.h):
+        assert_array_equal(a, b)
+    again = net.backward(unchecked, y, loss="mse", lam=HAND_LAM, check=False)
+    for a, b in zip(again.weights + again.biases, grads.weights + grads.biases):
+        assert_array_equal(a, b)
+    assert_array_equal(net.predict(X, check=False), expected[0])
+    assert net.loss(X, y, loss="mse", lam=HAND_LAM, check=False) == expected[1]
+    with pytest.raises(AssertionError, match="a check ran"):
+        net.forward(X)  # and with check=True they do run
+
+
+def test_backward_without_check_leaves_bad_targets_to_numpy():
+    # check=False trusts its caller: targets of the wrong shape get numpy's error, from deep
+    # inside the pass, instead of the message that names y, the rule and the shape.
+    net = hand_net()
+    cache = net.forward(HAND_X)
+    bad = np.ones((2, 3))
+    with pytest.raises(ValueError, match=r"y must have shape \(n_samples, 1\) or \(n_samples,\) "
+                                         r"for loss 'mse', got shape \(2, 3\)"):
+        net.backward(cache, bad)
+    with pytest.raises(ValueError, match="matmul"):
+        net.backward(cache, bad, check=False)

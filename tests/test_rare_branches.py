@@ -12,15 +12,15 @@ import pytest
 matplotlib.use("Agg")
 
 from mlp_core import MLP, History  # noqa: E402
-from mlp_core._checks import check_real  # noqa: E402
-from mlp_core.losses import get_loss  # noqa: E402
+from mlp_core._checks import check_real, check_targets  # noqa: E402
 from mlp_core.memory import peak_bytes  # noqa: E402
 from mlp_core.plotting import draw_network, new_figure  # noqa: E402
 from mlp_core.plotting.activation_plots import vanishing_figure  # noqa: E402
 from mlp_core.plotting.boundaries import probability_grid  # noqa: E402
 from mlp_core.widgets import forward_panel  # noqa: E402
 from mlp_core.widgets.overfitting import _early_stopping_summary  # noqa: E402
-from mlp_core.widgets.training import _summary, train_toy  # noqa: E402
+from mlp_core.widgets.training import _summary  # noqa: E402
+from mlp_core.widgets.training import _train as train_toy  # noqa: E402
 
 
 def test_check_real_with_an_upper_end_only_states_it():
@@ -31,12 +31,11 @@ def test_check_real_with_an_upper_end_only_states_it():
 
 
 def test_class_labels_of_the_wrong_shape_and_a_float_label_outside():
-    ce = get_loss("cross_entropy")
     with pytest.raises(ValueError, match=r"integer class labels of shape \(n_samples,\) for "
                                          r"loss 'cross_entropy', got shape \(4, 3\)"):
-        ce.targets(np.zeros((4, 3)), 3, np.float64)
+        check_targets(np.zeros((4, 3)), "cross_entropy", 3, np.float64)
     with pytest.raises(ValueError, match=r"labels must be in 0..2 .* got 7$"):
-        ce.targets(np.array([0.0, 7.0]), 3, np.float64)  # 7.0 is reported as the label 7
+        check_targets(np.array([0.0, 7.0]), "cross_entropy", 3, np.float64)  # 7.0: label 7
 
 
 def test_peak_bytes_refuses_to_run_inside_another_trace():

@@ -15,13 +15,13 @@ def test_each_epoch_visits_every_sample_once_in_a_fresh_random_order():
     X = np.arange(n, dtype=float)[:, None]  # the feature is the row number
     net = MLP([1, 2, 1], seed=0)
     seen = []
-    real_forward = net._forward
+    real_forward = net.forward
 
-    def spy(X_batch, *args):
+    def spy(X_batch, *args, **kwargs):
         seen.append(X_batch[:, 0].astype(int).tolist())
-        return real_forward(X_batch, *args)
+        return real_forward(X_batch, *args, **kwargs)
 
-    net._forward = spy
+    net.forward = spy
     fit(net, X, np.zeros(n), loss="mse", lr=1e-3, epochs=3, batch_size=batch, seed=0)
     assert [len(b) for b in seen] == [4, 4, 2] * 3  # ceil(10 / 4) batches; the last is partial
     epochs = [sum(seen[i:i + 3], []) for i in (0, 3, 6)]
