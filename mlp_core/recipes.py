@@ -1,29 +1,49 @@
-"""Two worked training recipes on the real data of ``NNData/``: what works, in one place.
+"""Worked training runs, "data -> split -> MLP -> fit", in one place.
 
-Each recipe holds out a seeded 20 % test split, fits its preprocessing on the training part
-only, trains a small MLP with :func:`mlp_core.fit` and reports the test metric. The script
-``scripts/real_data_report.py`` prints them; ``tests/test_real_data.py`` checks the goals.
+Two recipes on the real data of ``NNData/``. Each holds out a seeded 20 % test split, fits
+its preprocessing on the training part only, trains a small MLP with :func:`mlp_core.fit`
+and reports the test metric. The script ``scripts/real_data_report.py`` prints them;
+``tests/test_real_data.py`` checks the goals.
 
 - :func:`concrete_regression`: compressive strength of concrete (regression), goal test
   R² >= 0.88.
 - :func:`digits_classification`: 8x8 handwritten digits (10 classes), goal test accuracy
   >= 0.97.
 
-Non-goals: hyper-parameter search, cross-validation. The settings below were chosen by hand
-and checked on the seeds 0-9 (``scripts/real_data_report.py --seeds 0 1 ... 9`` prints the
-spread).
+One routine for the 2-D toy sets, which every training panel of ``mlp_core.widgets`` calls
+with its own settings:
+
+- :func:`train_toy_network`: toy data -> stratified training/validation split -> a fresh
+  seeded MLP -> ``fit``; it never raises for a run whose loss overflows, since a panel must
+  draw something at every slider position. It returns a :class:`ToyRun`, the one record of
+  a panel's run.
+
+Non-goals: hyper-parameter search, cross-validation. The real-data settings below were
+chosen by hand and checked on the seeds 0-9 (``scripts/real_data_report.py --seeds 0 1 ...
+9`` prints the spread). Only numpy is needed here.
 """
 
 from __future__ import annotations
 
+import time
+from dataclasses import dataclass
+
 import numpy as np
 
-from .data import Standardizer, load_concrete, load_digits, train_test_split
+from .data import (
+    Standardizer,
+    load_concrete,
+    load_digits,
+    make_toy,
+    train_test_split,
+    train_val_test_split,
+)
 from .metrics import accuracy, r2_score
 from .network import MLP
-from .training import fit
+from .training import History, TrainingDivergedError, fit
 
-__all__ = ["CONCRETE", "DIGITS", "concrete_regression", "digits_classification"]
+__all__ = ["CONCRETE", "DIGITS", "ToyRun", "concrete_regression", "digits_classification",
+           "toy_split", "train_toy_network"]
 
 #: Concrete: 8 inputs -> 64 -> 64 -> 1, mse on the standardized target, early stopping.
 CONCRETE = dict(hidden=(64, 64), lr=0.05, batch_size=16, lam=1e-3, epochs=1000, patience=50,
@@ -125,3 +145,121 @@ def digits_classification(seed=0):
         "n_train": len(X_train),
         "n_test": len(X_test),
     }
+
+
+@dataclass
+class ToyRun:
+    """One training run on a 2-D toy set: the network, its history and the data it saw.
+
+    Attributes
+    ----------
+    net : MLP
+        The trained network (after a divergence: its last finite weights).
+    history : History
+        The epochs trained (after a divergence: those before it).
+    X_train, X_val : ndarray of shape (n_train, 2) and (n_val, 2)
+    y_train, y_val : ndarray of shape (n_train,) and (n_val,), int64 labels 0/1
+    loss : str
+        The loss the network was trained with (a key of ``LOSSES``).
+    error : TrainingDivergedError or None
+        Set if the loss became NaN or infinite during training.
+    seconds : float
+        Wall-clock time of ``fit``.
+    """
+
+    net: MLP
+    history: History
+    X_train: np.ndarray
+    y_train: np.ndarray
+    X_val: np.ndarray
+    y_val: np.ndarray
+    loss: str
+    error: TrainingDivergedError | None = None
+    seconds: float = 0.0
+
+    def data_loss(self, X, y):
+        """Data loss L of the final network on (X, y): no penalty, no dropout (Eq. 14)."""
+        with np.errstate(all="ignore"):
+            return self.net.loss(X, y, self.loss)
+
+    def accuracy(self, X, y):
+        """Share of points on the right side of the decision boundary (``mlp_core.accuracy``)."""
+        return accuracy(self.net, X, y, self.loss)
+
+
+def toy_split(dataset, *, n, noise=None, val_size, seed=0):
+    """``n`` points of a toy set, split (stratified) into training and validation parts.
+
+    Parameters
+    ----------
+    dataset : str
+        A key of ``TOY_DATASETS``.
+    n : int >= 2
+        Number of points.
+    noise : float >= 0 or None
+        Standard deviation of the noise; None uses the generator's default.
+    val_size : float in (0, 1)
+        Share of the points held out for validation.
+    seed : int
+        Seeds the data and the split.
+
+    Returns
+    -------
+    X_train : ndarray of shape (n_train, 2)
+    X_val : ndarray of shape (n_val, 2)
+    y_train : ndarray of shape (n_train,), int64 labels 0/1
+    y_val : ndarray of shape (n_val,), int64 labels 0/1
+    """
+    X, y = make_toy(dataset, n=n, noise=noise, seed=seed)
+    X_train, X_val, _, y_train, y_val, _ = train_val_test_split(
+        X, y, val_size=val_size, test_size=0.0, seed=seed, stratify=True)
+    return X_train, X_val, y_train, y_val
+
+
+def train_toy_network(dataset, *, n, noise=None, val_size, hidden, activation="relu",
+                      loss, lr, epochs, batch_size=None, lam=0.0, dropout=0.0, momentum=0.0,
+                      patience=None, min_delta=0.0, dtype=np.float64, seed=0):
+    """Make a toy set, split it and train a fresh seeded MLP on it; never raises on divergence.
+
+    Parameters
+    ----------
+    dataset, n, noise, val_size :
+        The data and its split, see :func:`toy_split`.
+    hidden : sequence of int
+        Hidden-layer sizes: ``layer_sizes = [2, *hidden, 1]``.
+    activation : str
+        Hidden-layer activation, a key of ``ACTIVATIONS``.
+    loss : {'mse', 'binary_cross_entropy'}
+    lr, epochs, lam, dropout, momentum, patience, min_delta :
+        As in :func:`mlp_core.fit`.
+    batch_size : int >= 1 or None
+        Samples per update; None, or more than the training set, means full-batch gradient
+        descent.
+    dtype : numpy float type
+        Of the network's parameters.
+    seed : int
+        Seeds the data, the split, the initial weights, the shuffling and the dropout masks:
+        the same arguments give the same run.
+
+    Returns
+    -------
+    ToyRun
+        ``error`` holds the ``TrainingDivergedError`` if the loss overflowed (then
+        ``history`` has the epochs before it and ``net`` the last finite weights).
+    """
+    X_train, X_val, y_train, y_val = toy_split(dataset, n=n, noise=noise, val_size=val_size,
+                                               seed=seed)
+    if batch_size is not None:
+        batch_size = min(batch_size, len(X_train))
+    net = MLP([2, *hidden, 1], activation=activation, seed=seed, dtype=dtype)
+    error = None
+    start = time.perf_counter()
+    try:
+        history = fit(net, X_train, y_train, loss=loss, lr=lr, epochs=epochs,
+                      batch_size=batch_size, lam=lam, dropout=dropout, momentum=momentum,
+                      validation=(X_val, y_val), patience=patience, min_delta=min_delta,
+                      seed=seed, progress=False)
+    except TrainingDivergedError as diverged:
+        history, error = diverged.history, diverged
+    seconds = time.perf_counter() - start
+    return ToyRun(net, history, X_train, y_train, X_val, y_val, loss, error, seconds)

@@ -28,16 +28,16 @@ from mlp_core.widgets import (  # noqa: E402
     early_stopping_panel,
     regularization_lab,
 )
-from mlp_core.widgets.overfitting import dropout_masks, train_with_patience  # noqa: E402
+from mlp_core.widgets.overfitting import dropout_masks  # noqa: E402
 from mlp_core.widgets.regularization_lab import (  # noqa: E402
-    lab_data,
-    lab_summary,
-    train_lab_net,
+    _lab_data,
+    _lab_run,
+    _lab_summary,
 )
 
 LAB_DESCRIPTIONS = ["λ (L2)", "dropout", "hidden layers", "width", "learning rate", "epochs",
                     "activation", "data set", "noise"]
-#: The keys: train_lab_net's keyword arguments, in the same order as the labels above.
+#: The keys: the keyword arguments of _lab_run, in the same order as the labels above.
 LAB_KEYS = ["lam", "dropout", "hidden_layers", "width", "lr", "epochs", "activation",
             "dataset", "noise"]
 
@@ -72,8 +72,8 @@ def test_lab_every_control_redraws(lab, name):
 
 def test_lab_defaults_overfit_and_regularization_shrinks_the_gap():
     def gap(**settings):
-        run = train_lab_net(**settings)
-        return run.loss(run.X_val, run.y_val) - run.loss(run.X_train, run.y_train)
+        run = _lab_run(**settings)
+        return run.data_loss(run.X_val, run.y_val) - run.data_loss(run.X_train, run.y_train)
 
     base = gap()
     assert base > 0.5
@@ -94,7 +94,7 @@ def test_lab_retrains_with_the_settings_shown():
     lab.controls["activation"].value = "tanh"
     assert lab.net.activation.name == "tanh"
     lab.controls["dataset"].value = "xor"
-    np.testing.assert_array_equal(lab.run.X_train, lab_data("xor", 0.35, 0)[0])
+    np.testing.assert_array_equal(lab.run.X_train, _lab_data("xor", 0.35, 0)[0])
     weights_sq = l2_penalty(lab.net.weights, 1.0)
     lab.controls["lam"].value = 0.03
     assert l2_penalty(lab.net.weights, 1.0) < weights_sq
@@ -116,23 +116,23 @@ def test_lab_divergence_is_drawn_and_reported():
     lab.controls["width"].value = 128
     lab.controls["hidden_layers"].value = 4
     lab.controls["lr"].value = 1.0
-    assert lab.run.diverged is not None
+    assert lab.run.error is not None
     assert "diverged" in lab.summary.value
     assert np.all([np.isfinite(W).all() for W in lab.net.weights])
 
 
 def test_lab_summary_after_divergence_shows_no_losses():
     # the last finite network of a diverged run has losses of 1e27 and more: print "—" instead
-    run = train_lab_net(hidden_layers=4, width=128, lr=1.0)
-    assert run.diverged is not None
-    summary = lab_summary(run)
+    run = _lab_run(hidden_layers=4, width=128, lr=1.0)
+    assert run.error is not None
+    summary = _lab_summary(run)
     assert summary.startswith("<b style='color:#bd1f01'>Training diverged</b>")
     assert "(validation − training loss): <b>—</b>" in summary
     assert "loss: training —, validation —" in summary
     assert "accuracy: training —, validation —" in summary  # not 50 % of a broken net
-    assert f"in epoch {run.diverged.epoch}" in summary and "Lower the learning rate" in summary
+    assert f"in epoch {run.error.epoch}" in summary and "Lower the learning rate" in summary
     assert re.search(r"\d{7,}", summary) is None  # no runaway numbers
-    healthy = lab_summary(train_lab_net())
+    healthy = _lab_summary(_lab_run())
     assert "diverged" not in healthy and "—" not in healthy
     assert re.search(r"training loss\): <b>\d\.\d{3}</b>", healthy)
 
@@ -154,8 +154,9 @@ def test_early_stopping_panel_every_control_redraws(name):
 
 
 def test_early_stopping_restores_the_best_weights():
-    X_train, X_val, y_train, y_val = lab_data()
-    net, history = train_with_patience(5, 0.0, 300)
+    X_train, X_val, y_train, y_val = _lab_data()
+    run = _lab_run(patience=5, min_delta=0.0, epochs=300)
+    net, history = run.net, run.history
     assert history.stopped_early
     assert history.stopped_epoch - history.best_epoch == 5
     assert history.best_epoch == int(np.argmin(history.val_loss)) + 1
@@ -189,7 +190,7 @@ def test_dropout_masks_are_inverted(p):
 
 
 def test_plot_decision_boundary_labels_and_checks():
-    X_train, X_val, y_train, y_val = lab_data()
+    X_train, X_val, y_train, y_val = _lab_data()
     net = MLP([2, 8, 1], seed=0)
     fig, ax = new_figure()
     image = plot_decision_boundary(ax, net, X_train, y_train, X_val, y_val, resolution=30)
@@ -205,7 +206,7 @@ def test_plot_decision_boundary_labels_and_checks():
 
 
 def test_plot_decision_boundary_one_class_everywhere_has_no_contour():
-    X_train, _, y_train, _ = lab_data()
+    X_train, _, y_train, _ = _lab_data()
     net = MLP([2, 4, 1], seed=0)
     net.biases[-1][:] = 50.0  # P(y = 1) ≈ 1 everywhere: no 0.5 level to draw, no warning
     extent, prob = probability_grid(net, X_train, resolution=20)
@@ -258,7 +259,7 @@ def test_lab_set_trains_once_with_all_the_settings():
     lab.set(lam=0.01, dropout=0.2, hidden_layers=1, lr=0.3)
     assert lab.redraws == redraws + 1
     assert lab.net.layer_sizes == [2, 32, 1]
-    expected = train_lab_net(lam=0.01, dropout=0.2, hidden_layers=1, lr=0.3)
+    expected = _lab_run(lam=0.01, dropout=0.2, hidden_layers=1, lr=0.3)
     assert lab.history.train_loss == expected.history.train_loss
     with pytest.raises(ValueError, match=r"lr must be in \[0.001, 1.0\], got 3.0"):
         lab.set(lr=3.0)  # the log slider's range is 10^-3 .. 10^0

@@ -6,11 +6,13 @@ import numpy as np
 import pytest
 from panel_checks import sweep
 
+from mlp_core import MLP, TrainingDivergedError, accuracy, fit
 from mlp_core.plotting import new_figure, plot_loss_curves, training_figure
 from mlp_core.plotting.training_plots import LOSS_CAP
+from mlp_core.recipes import toy_split, train_toy_network
 from mlp_core.widgets import backprop_panel, training_panel
 from mlp_core.widgets.backprop import backprop_state
-from mlp_core.widgets.training import train_toy
+from mlp_core.widgets.training import _train
 
 
 @pytest.fixture(scope="module")
@@ -86,7 +88,7 @@ def test_epochs_change_the_figure_after_an_early_divergence(tr_panel):
 
 
 def test_diverged_run_keeps_finite_weights():
-    run = train_toy("moons", 10.0, 16, 30)
+    run = _train("moons", 10.0, 16, 30)
     assert run.error is not None
     assert len(run.history.train_loss) == run.error.epoch - 1
     assert all(np.all(np.isfinite(W)) for W in run.net.weights)
@@ -95,7 +97,7 @@ def test_diverged_run_keeps_finite_weights():
 @pytest.mark.parametrize("loss, label", [("mse", "ŷ (clipped to [0, 1])"),
                                          ("binary_cross_entropy", "P(y = 1 | x)")])
 def test_training_figure_colour_bar_names_what_it_shows(loss, label):
-    run = train_toy("moons", 0.1, 16, 3, loss=loss)
+    run = _train("moons", 0.1, 16, 3, loss=loss)
     fig = training_figure(run.history, run.net, run.X_train, run.y_train, run.X_val,
                           run.y_val, loss=loss)
     colour_bar = fig.axes[-1]  # loss curves, decision map, then its colour bar
@@ -121,8 +123,8 @@ def test_learning_rates_of_notebook_06_what_to_try():
     runs = {}
     for loss in ("mse", "binary_cross_entropy"):
         for k in (-1, 0, 1, 2, 4):  # the slider's steps 10^(k/4): 0.562, 1, 1.78, 3.16, 10
-            run = train_toy("moons", 10 ** (k / 4), 16, 30, loss=loss)
-            runs[loss, k] = run, run.accuracy(run.X_val, run.y_val, loss)
+            run = _train("moons", 10 ** (k / 4), 16, 30, loss=loss)
+            runs[loss, k] = run, run.accuracy(run.X_val, run.y_val)
     # mse: learns at 0.56; at 1 the second hidden layer is silent, the output constant
     assert runs["mse", -1][1] >= 0.9
     assert runs["mse", 0][1] == 0.5 and _silent_second_layer(runs["mse", 0][0])
@@ -170,7 +172,7 @@ def test_divergence_in_epoch_1_shows_dashes_and_the_initial_weights(tr_panel):
 
 
 def test_training_figure_names_the_weights_after_a_later_divergence():
-    run = train_toy("moons", 10.0, 16, 30)
+    run = _train("moons", 10.0, 16, 30)
     fig = training_figure(run.history, run.net, run.X_train, run.y_train,
                           diverged_epoch=run.error.epoch)
     assert fig.axes[1].get_title() == (f"decision boundary after epoch {run.error.epoch - 1} "
@@ -197,7 +199,7 @@ def test_losses_above_the_cap_are_drawn_at_the_top_and_marked(log_y):
 
 
 def test_loss_curve_legend_sits_below_the_axes():
-    run = train_toy("moons", 0.1, 16, 30)
+    run = _train("moons", 0.1, 16, 30)
     fig = training_figure(run.history, run.net, run.X_train, run.y_train, run.X_val,
                           run.y_val)
     fig.canvas.draw()
@@ -205,3 +207,41 @@ def test_loss_curve_legend_sits_below_the_axes():
     legend = ax_loss.get_legend().get_window_extent()
     assert legend.y1 < ax_loss.get_window_extent().y0  # under the axes: it hides no curve
     assert legend.y0 >= 0  # and inside the figure
+
+
+# --- the one routine behind every training panel (mlp_core.recipes) ---------------------
+
+def test_train_toy_network_is_data_split_mlp_fit():
+    """The routine does exactly toy_split -> MLP -> fit, so its run can be redone by hand."""
+    settings = dict(lr=0.3, epochs=12, batch_size=20, lam=0.001, momentum=0.5, seed=4)
+    run = train_toy_network("moons", n=80, noise=0.2, val_size=0.25, hidden=(6,),
+                            activation="tanh", loss="binary_cross_entropy", **settings)
+    X_train, X_val, y_train, y_val = toy_split("moons", n=80, noise=0.2, val_size=0.25,
+                                               seed=4)
+    np.testing.assert_array_equal(run.X_train, X_train)
+    np.testing.assert_array_equal(run.y_val, y_val)
+    assert (len(X_train), len(X_val)) == (60, 20)
+    assert np.bincount(y_val).tolist() == [10, 10]  # stratified
+    net = MLP([2, 6, 1], activation="tanh", seed=4)
+    history = fit(net, X_train, y_train, loss="binary_cross_entropy",
+                  validation=(X_val, y_val), progress=False, **settings)
+    assert run.history.train_loss == history.train_loss
+    assert run.history.val_loss == history.val_loss
+    assert run.error is None and run.seconds > 0 and run.loss == "binary_cross_entropy"
+    assert run.data_loss(X_val, y_val) == pytest.approx(history.val_loss[-1])
+    assert run.accuracy(X_val, y_val) == accuracy(net, X_val, y_val, "binary_cross_entropy")
+
+
+def test_train_toy_network_reports_a_divergence_instead_of_raising():
+    run = train_toy_network("moons", n=200, val_size=0.25, hidden=(16, 16), loss="mse",
+                            lr=10.0, epochs=30, batch_size=16)
+    assert isinstance(run.error, TrainingDivergedError)
+    assert len(run.history.train_loss) == run.error.epoch - 1
+    assert all(np.all(np.isfinite(W)) for W in run.net.weights)
+
+
+def test_train_toy_network_batch_larger_than_the_set_is_full_batch():
+    common = dict(n=40, val_size=0.25, hidden=(4,), loss="mse", lr=0.1, epochs=5)
+    full = train_toy_network("xor", batch_size=None, **common)
+    large = train_toy_network("xor", batch_size=1000, **common)
+    assert large.history.train_loss == full.history.train_loss

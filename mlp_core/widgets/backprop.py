@@ -10,10 +10,10 @@ from __future__ import annotations
 import numpy as np
 
 from ..activations import ACTIVATIONS
+from ..data import make_moons
 from ..losses import LOSSES
 from ..network import MLP
 from ..plotting.backprop_plots import backprop_figure
-from ..data import make_moons
 from .base import Panel
 from .controls import dropdown, float_slider, int_slider
 

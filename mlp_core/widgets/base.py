@@ -21,12 +21,10 @@ import numpy as np
 
 from .._checks import check_int
 from ..plotting.style import figure_to_png
-from ..threads import one_blas_thread
-from ..training import TrainingDivergedError, fit
+from ..training import one_blas_thread
 from .controls import check_control_value
 
-__all__ = ["Panel", "diverged_message", "fit_without_raising", "number_or_dash",
-           "one_blas_thread", "set_figure_dpi"]
+__all__ = ["Panel", "diverged_message", "number_or_dash", "one_blas_thread", "set_figure_dpi"]
 
 #: Resolution of the PNG a panel draws (``set_figure_dpi`` changes it). The image is shown
 #: at its own pixel size, so this sets how large a figure appears; 80 keeps the regularization
@@ -58,22 +56,6 @@ def set_figure_dpi(dpi):
     dpi = check_int(dpi, "dpi", minimum=DPI_RANGE[0], maximum=DPI_RANGE[1])
     previous, _figure_dpi = _figure_dpi, dpi
     return previous
-
-
-def fit_without_raising(net, X, y, **fit_kwargs):
-    """``fit`` for a panel, which must draw something for every slider position.
-
-    Returns
-    -------
-    history : History
-        The epochs trained (those before the divergence, if the run diverged).
-    error : TrainingDivergedError or None
-        Set if the loss became NaN or infinite; ``net`` then keeps its last finite weights.
-    """
-    try:
-        return fit(net, X, y, **fit_kwargs), None
-    except TrainingDivergedError as error:
-        return error.history, error
 
 
 def number_or_dash(x, fmt=".3f"):

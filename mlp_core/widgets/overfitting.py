@@ -15,46 +15,19 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
-from ..network import MLP
 from ..plotting.diagrams import draw_network
 from ..plotting.style import MARKERS, layer_sup, new_figure, styled
 from ..plotting.training_plots import legend_below, plot_loss_curves
 from ..regularization import dropout_mask
-from .base import Panel, fit_without_raising
+from .base import Panel
 from .controls import float_slider, int_slider
-from .regularization_lab import LOSS, MOMENTUM, lab_data
+from .regularization_lab import LOSS, _lab_data, _lab_run
 
 __all__ = ["DROPOUT_LAYER_SIZES", "dropout_masks", "dropout_panel", "early_stopping_figure",
-           "early_stopping_panel", "train_with_patience"]
+           "early_stopping_panel"]
 
 #: The network drawn by the dropout panel: [N_I, N_1, N_2, N_O].
 DROPOUT_LAYER_SIZES = (4, 10, 10, 3)
-
-
-def train_with_patience(patience, min_delta, max_epochs, *, seed=0):
-    """Train the lab's default network (circles, 2 × 32 ReLU) with early stopping.
-
-    Parameters
-    ----------
-    patience : int >= 1 or None
-        None trains all ``max_epochs`` (no early stopping).
-    min_delta : float >= 0
-    max_epochs : int >= 1
-    seed : int
-
-    Returns
-    -------
-    net : MLP
-        With ``patience``, its weights are restored to the best epoch.
-    history : History
-    """
-    X_train, X_val, y_train, y_val = lab_data(seed=seed)
-    net = MLP([2, 32, 32, 1], seed=seed, dtype=np.float32)
-    history, _ = fit_without_raising(  # no divergence at these settings; never raise anyway
-        net, X_train, y_train, loss=LOSS, lr=0.1, momentum=MOMENTUM, epochs=max_epochs,
-        validation=(X_val, y_val), patience=patience, min_delta=min_delta, seed=seed,
-        progress=False)
-    return net, history
 
 
 @styled
@@ -91,7 +64,7 @@ def early_stopping_figure(history, full, title):
 def _early_stopping_summary(net, history, full, patience, min_delta, seed):
     if not history.val_loss:
         return "Training diverged in the first epoch: nothing to show."
-    _, X_val, _, y_val = lab_data(seed=seed)
+    _, X_val, _, y_val = _lab_data(seed=seed)
     restored = net.loss(X_val, y_val, LOSS)
     lowest = min(history.val_loss)
     argmin = int(np.argmin(history.val_loss)) + 1
@@ -128,9 +101,11 @@ def early_stopping_panel(seed=0):
 
     def draw(patience, min_delta, epochs):
         if epochs not in full_runs:
-            full_runs[epochs] = train_with_patience(None, 0.0, epochs, seed=seed)[1]
+            full_runs[epochs] = _lab_run(epochs=epochs, seed=seed).history
         full = full_runs[epochs]
-        net, history = train_with_patience(patience, min_delta, epochs, seed=seed)
+        # the lab's default network (circles, 2 × 32 ReLU), weights restored to the best epoch
+        run = _lab_run(patience=patience, min_delta=min_delta, epochs=epochs, seed=seed)
+        net, history = run.net, run.history
         title = f"patience {patience}, min_delta {min_delta:.3f}, at most {epochs} epochs"
         return (early_stopping_figure(history, full, title),
                 _early_stopping_summary(net, history, full, patience, min_delta, seed))

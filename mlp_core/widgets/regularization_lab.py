@@ -10,66 +10,39 @@ The defaults are chosen to overfit: 100 noisy points of the circles set (50 to t
 2 × 32 hidden units trained for 300 epochs. Raising ``λ (L2)`` (Eq. 15) or ``dropout``
 (§4.6.2) shrinks the gap; more ``hidden layers``, ``epochs`` or ``noise`` widen it. The same
 settings always give the same picture. The controls are keyed by the keyword arguments of
-``train_lab_net`` (``lam``, ``dropout``, ``hidden_layers``, ``width``, ``lr``, ``epochs``,
-``activation``, ``dataset``, ``noise``), so ``lab.controls["lam"].value = 0.01`` retrains
-and redraws, and ``lab.set(lam=0.01, dropout=0.5)`` changes both with one redraw.
+the lab's call of ``mlp_core.recipes.train_toy_network`` (``lam``, ``dropout``,
+``hidden_layers``, ``width``, ``lr``, ``epochs``, ``activation``, ``dataset``, ``noise``), so
+``lab.controls["lam"].value = 0.01`` retrains and redraws, and
+``lab.set(lam=0.01, dropout=0.5)`` changes both with one redraw.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
-from ..metrics import accuracy
-from ..network import MLP
+from ..data import TOY_DATASETS
 from ..plotting.boundaries import boundary_figure
-from ..data import train_val_test_split
+from ..recipes import toy_split, train_toy_network
 from ..regularization import l2_penalty
-from ..data import TOY_DATASETS, make_toy
-from ..training import History, TrainingDivergedError
-from .base import Panel, diverged_message, fit_without_raising, number_or_dash
+from .base import Panel, diverged_message, number_or_dash
 from .controls import dropdown, float_slider, int_slider, log_slider
 
-__all__ = ["LabRun", "RegularizationLab", "lab_data", "regularization_lab",
-           "train_lab_net"]
+__all__ = ["RegularizationLab", "regularization_lab"]
 
 LOSS = "binary_cross_entropy"
 #: Points per data set and the share held out for validation: few points overfit easily.
 N_POINTS, VAL_SIZE = 100, 0.5
 #: Full-batch gradient descent with momentum reaches the overfitted state in a few hundred
-#: epochs (a fraction of a second); plain gradient descent would need thousands.
+#: epochs; plain gradient descent would need thousands.
 MOMENTUM = 0.9
-#: Grid of the probability shading: 100 × 100 predictions take about a millisecond.
+#: Grid points per axis of the probability shading.
 RESOLUTION = 100
 #: Dropdown labels for the keys of TOY_DATASETS.
 _DATASET_LABELS = {"xor": "XOR"}
 
 
-@dataclass
-class LabRun:
-    """One training run: the network, its history, the data and what went wrong (if any)."""
-
-    net: MLP
-    history: History
-    X_train: np.ndarray
-    y_train: np.ndarray
-    X_val: np.ndarray
-    y_val: np.ndarray
-    diverged: TrainingDivergedError | None = None
-
-    def loss(self, X, y):
-        """Data loss L of the final network on (X, y) (no penalty, no dropout)."""
-        with np.errstate(all="ignore"):
-            return self.net.loss(X, y, LOSS)
-
-    def accuracy(self, X, y):
-        """Share of points on the right side of the boundary ŷ = 0, i.e. σ(ŷ) = 0.5."""
-        return accuracy(self.net, X, y, LOSS)
-
-
-def lab_data(dataset="circles", noise=0.35, seed=0):
-    """``N_POINTS`` toy points split (stratified) into training and validation halves.
+def _lab_data(dataset="circles", noise=0.35, seed=0):
+    """The lab's ``N_POINTS`` toy points split (stratified) into training and validation halves.
 
     Returns
     -------
@@ -77,46 +50,28 @@ def lab_data(dataset="circles", noise=0.35, seed=0):
     X_val : ndarray of shape (50, 2)
     y_train, y_val : ndarray of shape (50,), labels 0/1
     """
-    X, y = make_toy(dataset, n=N_POINTS, noise=noise, seed=seed)
-    X_train, X_val, _, y_train, y_val, _ = train_val_test_split(
-        X, y, val_size=VAL_SIZE, test_size=0.0, seed=seed, stratify=True)
-    return X_train, X_val, y_train, y_val
+    return toy_split(dataset, n=N_POINTS, noise=noise, val_size=VAL_SIZE, seed=seed)
 
 
-def train_lab_net(*, dataset="circles", noise=0.35, hidden_layers=2, width=32,
-                  activation="relu", lr=0.1, epochs=300, lam=0.0, dropout=0.0, seed=0):
-    """Make the toy data, split it and train a fresh seeded MLP on it; never raises on divergence.
+def _lab_run(*, dataset="circles", noise=0.35, hidden_layers=2, width=32, activation="relu",
+             lr=0.1, epochs=300, lam=0.0, dropout=0.0, patience=None, min_delta=0.0, seed=0):
+    """The lab's run for its control values: ``train_toy_network`` at the lab's settings.
 
-    Parameters
-    ----------
-    dataset : str
-        A key of ``TOY_DATASETS``.
-    noise : float >= 0
-    hidden_layers, width : int >= 1
-        L hidden layers of ``width`` units each: layer_sizes = [2, width, ..., width, 1].
-    activation : str
-    lr : float > 0
-    epochs : int >= 1
-    lam : float >= 0
-        λ of Eq. (15).
-    dropout : float in [0, 1)
-    seed : int
-        Seeds the data, the split, the initial weights and the dropout masks.
+    The keywords are the keys of the lab's controls (plus ``patience`` and ``min_delta`` of
+    early stopping); L = ``hidden_layers`` hidden layers of ``width`` units each, trained
+    full-batch with momentum ``MOMENTUM`` on binary cross-entropy, in float32.
 
     Returns
     -------
-    LabRun
+    ToyRun
     """
-    X_train, X_val, y_train, y_val = lab_data(dataset, noise, seed)
-    net = MLP([2, *[width] * hidden_layers, 1], activation=activation, seed=seed,
-              dtype=np.float32)
-    history, diverged = fit_without_raising(
-        net, X_train, y_train, loss=LOSS, lr=lr, epochs=epochs, lam=lam, dropout=dropout,
-        momentum=MOMENTUM, validation=(X_val, y_val), seed=seed, progress=False)
-    return LabRun(net, history, X_train, y_train, X_val, y_val, diverged)
+    return train_toy_network(
+        dataset, n=N_POINTS, noise=noise, val_size=VAL_SIZE, hidden=(width,) * hidden_layers,
+        activation=activation, loss=LOSS, lr=lr, epochs=epochs, lam=lam, dropout=dropout,
+        momentum=MOMENTUM, patience=patience, min_delta=min_delta, dtype=np.float32, seed=seed)
 
 
-def lab_summary(run):
+def _lab_summary(run):
     """HTML: the generalization gap, both losses and accuracies, and Σ‖W‖².
 
     After a diverged run the network shown is the last finite one, but its losses are
@@ -124,14 +79,15 @@ def lab_summary(run):
     the summary says first that training diverged and shows "—" for them and the gap.
     """
     lines = []
-    if run.diverged is None:
-        L_train, L_val = run.loss(run.X_train, run.y_train), run.loss(run.X_val, run.y_val)
+    if run.error is None:
+        L_train = run.data_loss(run.X_train, run.y_train)
+        L_val = run.data_loss(run.X_val, run.y_val)
         acc_train, acc_val = run.accuracy(run.X_train, run.y_train), run.accuracy(run.X_val,
                                                                                  run.y_val)
         gap = L_val - L_train
     else:
         L_train = L_val = acc_train = acc_val = gap = None  # printed as "—"
-        lines.append(diverged_message(run.diverged))
+        lines.append(diverged_message(run.error))
     weights_sq = 2 * l2_penalty(run.net.weights, 1.0)  # Σ_l ‖W^(l)‖²_F
     lines += [
         f"<b>generalization gap</b> (validation − training loss): "
@@ -153,7 +109,7 @@ class RegularizationLab(Panel):
         self.seed = seed
         self.run = None
         datasets = [(_DATASET_LABELS.get(name, name), name) for name in TOY_DATASETS]
-        controls = {  # keyword of train_lab_net -> the control students see
+        controls = {  # keyword of _lab_run -> the control students see
             "lam": float_slider("λ (L2)", 0.0, 0.0, 0.05, 0.001, readout_format=".3f"),
             "dropout": float_slider("dropout", 0.0, 0.0, 0.8, 0.05),
             "hidden_layers": int_slider("hidden layers", 2, 1, 4),
@@ -181,12 +137,12 @@ class RegularizationLab(Panel):
     def _draw(self, **s):
         title = (f"{s['dataset']}, noise {s['noise']:.2f} · {s['hidden_layers']}×{s['width']} "
                  f"{s['activation']} · λ {s['lam']:.3g} · p {s['dropout']:.2f} · η {s['lr']:.2g}")
-        self.run = run = train_lab_net(**s, seed=self.seed)  # Panel.redraw: one BLAS thread
-        if run.diverged is not None:
+        self.run = run = _lab_run(**s, seed=self.seed)  # Panel.redraw: one BLAS thread
+        if run.error is not None:
             title += " (diverged)"
         fig = boundary_figure(run.net, run.history, run.X_train, run.y_train, run.X_val,
                               run.y_val, loss=LOSS, title=title, resolution=RESOLUTION)
-        return fig, lab_summary(run)
+        return fig, _lab_summary(run)
 
 
 def regularization_lab(seed=0):

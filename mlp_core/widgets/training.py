@@ -1,87 +1,34 @@
 """Training panel (lecture §4.5): retrain a small MLP whenever a slider moves.
 
 Every redraw trains ``MLP([2, 16, 16, 1])`` from the same seeded start on a 2-D toy set
-(150 training and 50 validation points) with ``mlp_core.fit``, then shows the training and
-validation loss per epoch and the decision regions. A learning rate that is too large makes
-the loss overflow; ``fit`` raises ``TrainingDivergedError`` and the panel draws the epochs
-before it, says in the summary that training diverged and shows "—" for the losses and
-accuracies.
+(150 training and 50 validation points) with ``mlp_core.recipes.train_toy_network``, then
+shows the training and validation loss per epoch and the decision regions. A learning rate
+that is too large makes the loss overflow; ``fit`` raises ``TrainingDivergedError`` and the
+panel draws the epochs before it, says in the summary that training diverged and shows "—"
+for the losses and accuracies.
 """
 
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass
-
-import numpy as np
-
-from ..metrics import accuracy
-from ..network import MLP
+from ..data import TOY_DATASETS
 from ..plotting.training_run import training_figure
-from ..data import train_test_split
-from ..data import TOY_DATASETS, make_toy
-from ..training import History, TrainingDivergedError
-from .base import Panel, diverged_message, fit_without_raising, number_or_dash
+from ..recipes import train_toy_network
+from .base import Panel, diverged_message, number_or_dash
 from .controls import dropdown, int_slider, log_slider
 
-__all__ = ["TrainingRun", "train_toy", "training_panel"]
+__all__ = ["training_panel"]
 
 #: Points per toy set, and the share held out for validation.
 N_POINTS, VAL_SIZE = 200, 0.25
+#: Hidden-layer sizes of the panel's network, MLP([2, 16, 16, 1]).
+HIDDEN = (16, 16)
 
 
-@dataclass
-class TrainingRun:
-    """One training run of the panel: the network, its history and the data it saw."""
-
-    net: MLP
-    history: History
-    error: TrainingDivergedError | None
-    X_train: np.ndarray
-    y_train: np.ndarray
-    X_val: np.ndarray
-    y_val: np.ndarray
-    seconds: float
-
-    def accuracy(self, X, y, loss):
-        """Share of points on the right side of the boundary drawn (``mlp_core.accuracy``)."""
-        return accuracy(self.net, X, y, loss)
-
-
-def train_toy(dataset, lr, batch_size, epochs, *, loss="mse", hidden=(16, 16), seed=0):
-    """Train a fresh seeded MLP on a toy set; never raises for a diverging run.
-
-    Parameters
-    ----------
-    dataset : str
-        A key of ``TOY_DATASETS``.
-    lr : float > 0
-    batch_size : int >= 1
-        Larger than the training set means full-batch gradient descent.
-    epochs : int >= 1
-    loss : {'mse', 'binary_cross_entropy'}
-    hidden : tuple of int
-        Hidden-layer sizes.
-    seed : int
-        Seeds the data, the split, the weights and the shuffling.
-
-    Returns
-    -------
-    TrainingRun
-        ``error`` holds the ``TrainingDivergedError`` if the loss overflowed (then
-        ``history`` has the epochs before it and ``net`` the last finite weights).
-    """
-    X, y = make_toy(dataset, n=N_POINTS, seed=seed)
-    X_train, X_val, y_train, y_val = train_test_split(X, y, test_size=VAL_SIZE, seed=seed,
-                                                      stratify=True)
-    net = MLP([2, *hidden, 1], activation="relu", seed=seed)
-    start = time.perf_counter()
-    history, error = fit_without_raising(
-        net, X_train, y_train, loss=loss, lr=lr, epochs=epochs,
-        batch_size=min(batch_size, len(X_train)), validation=(X_val, y_val), seed=seed,
-        progress=False)
-    seconds = time.perf_counter() - start
-    return TrainingRun(net, history, error, X_train, y_train, X_val, y_val, seconds)
+def _train(dataset, lr, batch_size, epochs, *, loss="mse", seed=0):
+    """The panel's run: ``train_toy_network`` at the panel's settings (a ``ToyRun``)."""
+    return train_toy_network(dataset, n=N_POINTS, val_size=VAL_SIZE, hidden=HIDDEN,
+                             loss=loss, lr=lr, epochs=epochs, batch_size=batch_size,
+                             seed=seed)
 
 
 def _summary(run, loss, lr, batch_size):
@@ -95,8 +42,8 @@ def _summary(run, loss, lr, batch_size):
         lines.append("Training loss —, validation loss —; accuracy — (training), "
                      "— (validation).")
     elif h.train_loss:
-        acc_train = run.accuracy(run.X_train, run.y_train, loss)
-        acc_val = run.accuracy(run.X_val, run.y_val, loss)
+        acc_train = run.accuracy(run.X_train, run.y_train)
+        acc_val = run.accuracy(run.X_val, run.y_val)
         lines.append(
             f"After epoch {h.stopped_epoch}: training loss "
             f"{number_or_dash(h.train_loss[-1], '.4g')}, validation loss "
@@ -132,7 +79,7 @@ def training_panel(seed=0):
     }
 
     def draw(lr, batch_size, epochs, dataset, loss):
-        run = train_toy(dataset, lr, batch_size, epochs, loss=loss, seed=seed)
+        run = _train(dataset, lr, batch_size, epochs, loss=loss, seed=seed)
         title = f"{dataset}: η = {lr:.3g}, batch size {batch_size}, {epochs} epochs"
         if run.error is not None:  # the title changes with every setting, even then
             title += f"\n(diverged in epoch {run.error.epoch})"
