@@ -26,7 +26,6 @@ from .gradient_check import (
     numerical_gradient,
     relative_error,
 )
-from .history import History, TrainingDivergedError
 from .layers import dense_backward, dense_forward
 from .losses import (
     LOSSES,
@@ -45,7 +44,7 @@ from .metrics import accuracy, predict_classes, r2_score
 from .network import MLP, ForwardCache, Gradients
 from .perceptron import Perceptron, step
 from .regularization import EarlyStopping, dropout_mask, l2_penalty
-from .training import fit
+from .training import History, TrainingDivergedError, fit, sgd_step, train_one_epoch
 
 __version__ = "0.1.0"
 
@@ -87,10 +86,12 @@ __all__ = [
     "relative_error",
     "relu",
     "relu_derivative",
+    "sgd_step",
     "sigmoid",
     "sigmoid_derivative",
     "softmax",
     "step",
     "tanh",
     "tanh_derivative",
+    "train_one_epoch",
 ]

@@ -409,7 +409,7 @@ class MLP:
             y_hat = self.predict(X[rows], check=False)
             total += float(np.sum(loss_fn.value(y_hat, y[rows]), dtype=np.float64))
         data_term = total / len(X)  # L = (1/n) Σ_i l(ŷ_i, y_i), Eq. (14)
-        return data_term + l2_penalty(self.weights, lam)  # J = L + s, Eqs. (15)-(16)
+        return data_term + l2_penalty(self.weights, lam, check=False)  # J = L + s, (15)-(16)
 
 
 def parameter_table(layer_sizes):

@@ -21,7 +21,7 @@ from ._checks import check_dropout, check_int, check_real, check_rng
 __all__ = ["EarlyStopping", "dropout_mask", "l2_penalty"]
 
 
-def l2_penalty(weights, lam):
+def l2_penalty(weights, lam, check=True):
     """s = λ/2 Σ_l ‖W^(l)‖²_F, Eq. (15).
 
     Parameters
@@ -29,12 +29,15 @@ def l2_penalty(weights, lam):
     weights : list of ndarray, ``weights[i]`` of shape (N_{i+1}, N_i)
     lam : float
         λ >= 0.
+    check : bool
+        Check ``lam`` first; False for a caller that has checked it already.
 
     Returns
     -------
     float
     """
-    lam = check_real(lam, "lam", low=0.0)
+    if check:
+        lam = check_real(lam, "lam", low=0.0)
     if lam == 0.0:
         return 0.0
     return 0.5 * lam * float(sum(np.vdot(W, W) for W in weights))

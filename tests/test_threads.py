@@ -1,11 +1,14 @@
-"""BLAS threads during training (``mlp_core.threads``): one thread for small products only."""
+"""BLAS threads during training (``mlp_core.training``): one thread for small products only."""
+
+import sys
+from contextlib import nullcontext
 
 import numpy as np
 import pytest
 from threadpoolctl import threadpool_info, threadpool_limits
 
 from mlp_core import MLP, fit
-from mlp_core.threads import SMALL_PRODUCT, blas_threads_for, largest_product
+from mlp_core.training import SMALL_PRODUCT, blas_threads_for, largest_product, one_blas_thread
 
 
 def blas_threads():
@@ -62,3 +65,30 @@ def test_fit_restores_blas_threads_when_training_diverges(two_blas_threads):
     with pytest.raises(FloatingPointError):
         fit(MLP([1, 4, 1], seed=0), X, X[:, 0], loss="mse", lr=10.0, epochs=5, seed=0)
     assert set(blas_threads()) == {2}
+
+
+def test_without_threadpoolctl_blas_keeps_its_threads(two_blas_threads, monkeypatch):
+    # threadpoolctl is optional (pip install -e . needs numpy alone): it is imported only
+    # when a limit is wanted, and without it training runs with BLAS as it is.
+    monkeypatch.setitem(sys.modules, "threadpoolctl", None)  # `import threadpoolctl` fails
+    assert isinstance(one_blas_thread(), nullcontext)
+    assert isinstance(blas_threads_for(32, [8, 16, 3]), nullcontext)
+    assert fit_recording_threads(32, [8, 16, 3], n=64) == {2}
+
+
+def test_mlp_core_imports_without_threadpoolctl():
+    # A fresh interpreter in which `import threadpoolctl` fails can still import and train.
+    import subprocess
+
+    code = (
+        "import sys; sys.modules['threadpoolctl'] = None\n"
+        "import numpy as np, mlp_core\n"
+        "net = mlp_core.MLP([2, 3, 1], seed=0)\n"
+        "X = np.ones((4, 2)); h = mlp_core.fit(net, X, np.zeros(4), loss='mse', lr=0.1,"
+        " epochs=2, progress=False)\n"
+        "print(len(h.train_loss))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "2"

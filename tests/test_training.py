@@ -1,5 +1,8 @@
 """Training by mini-batch SGD (lecture §4.5) with early stopping (§4.6.1): ``mlp_core.fit``."""
 
+import importlib
+import sys
+import time
 import types
 import warnings
 
@@ -7,7 +10,7 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
-from mlp_core import MLP, History, TrainingDivergedError, fit
+from mlp_core import MLP, History, TrainingDivergedError, fit, sgd_step, train_one_epoch
 
 
 def snapshot(net):
@@ -294,15 +297,15 @@ def test_min_delta_without_patience_is_refused():
             validation=regression_data(seed=1, n=5))
 
 
-def test_history_and_the_error_keep_their_import_paths():
+def test_history_and_the_error_live_with_fit():
     import mlp_core
-    import mlp_core.history
     import mlp_core.training
 
-    for name in ("History", "TrainingDivergedError"):
-        assert getattr(mlp_core.training, name) is getattr(mlp_core.history, name)
-        assert getattr(mlp_core, name) is getattr(mlp_core.history, name)
-    assert mlp_core.training.fit is mlp_core.fit
+    for name in ("History", "TrainingDivergedError", "fit", "train_one_epoch", "sgd_step"):
+        assert getattr(mlp_core, name) is getattr(mlp_core.training, name)
+    for gone in ("history", "progress", "threads"):  # folded into mlp_core.training
+        with pytest.raises(ModuleNotFoundError):
+            importlib.import_module(f"mlp_core.{gone}")
 
 
 # --- reproducibility --------------------------------------------------------------------------
@@ -422,73 +425,72 @@ def test_progress_true_shows_a_bar_with_the_losses(capsys):
     assert "3/3" in err and "train=" in err
 
 
-def test_progress_auto_stays_silent_for_a_quick_run(capsys, monkeypatch):
-    import mlp_core.progress
+class FakeTqdm:
+    """Stands in for tqdm.auto.tqdm and records the arguments of every bar."""
 
-    # a fake clock: every reading is 1 ms after the last, so each epoch "takes" a few ms
-    # whatever the machine, and 3 epochs are predicted far below PROGRESS_AFTER_SECONDS
-    ticks = iter(np.arange(0.0, 10.0, 0.001))
-    fake_time = types.SimpleNamespace(perf_counter=lambda: float(next(ticks)))
-    monkeypatch.setattr(mlp_core.progress, "time", fake_time)
+    made = []
+
+    def __init__(self, **kwargs):
+        self.kwargs, self.updates, self.closed = kwargs, 0, False
+        FakeTqdm.made.append(self)
+
+    def set_postfix(self, losses, refresh=True):
+        self.losses = losses
+
+    def update(self, n):
+        self.updates += n
+
+    def close(self):
+        self.closed = True
+
+
+@pytest.fixture
+def fake_tqdm(monkeypatch):
+    FakeTqdm.made = []
+    monkeypatch.setitem(sys.modules, "tqdm.auto", types.SimpleNamespace(tqdm=FakeTqdm))
+    return FakeTqdm.made
+
+
+@pytest.mark.parametrize(("progress", "delay"), [(True, 0.0), ("auto", "PROGRESS_DELAY_SECONDS")])
+def test_progress_uses_tqdms_own_delay(fake_tqdm, progress, delay):
+    # 'auto' leaves the timing to tqdm: it draws nothing before `delay` seconds have passed
+    import mlp_core.training
+
+    if delay == "PROGRESS_DELAY_SECONDS":
+        delay = mlp_core.training.PROGRESS_DELAY_SECONDS
+        assert delay > 0
+    X, y = _toy_regression()
+    fit(MLP([2, 4, 1], seed=0), X, y, loss="mse", lr=0.05, epochs=3, progress=progress)
+    (bar,) = fake_tqdm
+    assert bar.kwargs["delay"] == delay and bar.kwargs["total"] == 3
+    assert bar.updates == 3 and bar.closed and set(bar.losses) == {"train"}
+
+
+def test_progress_false_makes_no_bar(fake_tqdm):
+    X, y = _toy_regression()
+    fit(MLP([2, 4, 1], seed=0), X, y, loss="mse", lr=0.05, epochs=3, progress=False)
+    assert fake_tqdm == []
+
+
+def test_progress_auto_stays_silent_for_a_run_shorter_than_the_delay(capsys, monkeypatch):
+    import mlp_core.training
+
+    monkeypatch.setattr(mlp_core.training, "PROGRESS_DELAY_SECONDS", 3600.0)
     X, y = _toy_regression()
     fit(MLP([2, 4, 1], seed=0), X, y, loss="mse", lr=0.05, epochs=3, progress="auto")
     assert capsys.readouterr().err == ""
 
 
-def test_progress_auto_shows_a_bar_when_the_run_is_predicted_to_be_long(capsys, monkeypatch):
-    import mlp_core.progress
+def test_progress_auto_shows_a_bar_once_the_run_has_lasted_the_delay(capsys, monkeypatch):
+    # each epoch sleeps 50 ms: the run lasts 0.3 s, well past a delay of 0.05 s
+    import mlp_core.training
 
-    # any run is "long" if the threshold is 0 s: the bar must appear after the second epoch
-    monkeypatch.setattr(mlp_core.progress, "PROGRESS_AFTER_SECONDS", 0.0)
+    monkeypatch.setattr(mlp_core.training, "PROGRESS_DELAY_SECONDS", 0.05)
     X, y = _toy_regression()
-    fit(MLP([2, 4, 1], seed=0), X, y, loss="mse", lr=0.05, epochs=4, progress="auto")
-    assert "4/4" in capsys.readouterr().err
-
-
-@pytest.mark.parametrize(("second_epoch", "shown"), [(0.001, False), (0.01, True)])
-def test_progress_auto_judges_by_the_second_epoch(monkeypatch, second_epoch, shown):
-    # 500 epochs: a slow first one (set-up, first calls: 50 ms) predicts nothing; the second
-    # decides: 1 ms predicts 0.5 s (no bar), 10 ms predicts 5 s (> PROGRESS_AFTER_SECONDS)
-    import mlp_core.progress
-    from mlp_core.progress import ProgressBar
-
-    clock = {"now": 0.0}
-    monkeypatch.setattr(mlp_core.progress, "time",
-                        types.SimpleNamespace(perf_counter=lambda: clock["now"]))
-    history = History()
-    history.train_loss.append(1.0)
-    bar = ProgressBar("auto", epochs=500)
-    clock["now"] = 0.05
-    bar.update(1, history)
-    assert bar.bar is None  # never decided on the first epoch
-    clock["now"] += second_epoch
-    bar.update(2, history)
-    assert (bar.bar is not None) is shown
-    if shown:
-        assert bar.bar.n == 2 and bar.bar.total == 500
-    bar.close()
-
-
-@pytest.mark.parametrize(("first_epoch", "epochs", "shown"),
-                         [(1.0, 5, True), (1.0, 2, False), (0.2, 50, False)])
-def test_progress_auto_trusts_a_long_first_epoch(monkeypatch, first_epoch, epochs, shown):
-    # 1 s x 5 epochs = 5 s: shown at once; 1 s x 2 = 2 s: not long; 0.2 s is below
-    # LONG_EPOCH_SECONDS, so the second epoch decides even though 0.2 x 50 = 10 s
-    import mlp_core.progress
-    from mlp_core.progress import ProgressBar
-
-    clock = {"now": 0.0}
-    monkeypatch.setattr(mlp_core.progress, "time",
-                        types.SimpleNamespace(perf_counter=lambda: clock["now"]))
-    history = History()
-    history.train_loss.append(1.0)
-    bar = ProgressBar("auto", epochs=epochs)
-    clock["now"] = first_epoch
-    bar.update(1, history)
-    assert (bar.bar is not None) is shown
-    if shown:
-        assert bar.bar.n == 1
-    bar.close()
+    fit(MLP([2, 4, 1], seed=0), X, y, loss="mse", lr=0.05, epochs=6, progress="auto",
+        callback=lambda epoch, history: time.sleep(0.05))
+    err = capsys.readouterr().err
+    assert "6/6" in err and "train=" in err
 
 
 def test_progress_rejects_other_values():
@@ -498,8 +500,6 @@ def test_progress_rejects_other_values():
 
 
 def test_progress_without_tqdm_trains_without_a_bar(monkeypatch, capsys):
-    import sys
-
     monkeypatch.setitem(sys.modules, "tqdm.auto", None)  # `from tqdm.auto import ...` fails
     X, y = _toy_regression()
     net = MLP([2, 4, 1], seed=0)
@@ -513,3 +513,84 @@ def test_progress_bar_shows_the_validation_loss_too(capsys):
         progress=True)
     err = capsys.readouterr().err
     assert "2/2" in err and "train=" in err and "val=" in err
+
+
+# --- the parts of fit: sgd_step and train_one_epoch -------------------------------------------
+
+def test_sgd_step_by_hand_in_place():
+    W, b = np.array([[1.0, -2.0]]), np.array([0.5])
+    params = [W, b]
+    assert sgd_step(params, [np.array([[0.5, 1.0]]), np.array([-1.0])], lr=0.1) is None
+    assert params[0] is W and params[1] is b  # the same arrays, changed in place
+    assert_allclose(W, [[0.95, -2.1]], rtol=1e-15)
+    assert_allclose(b, [0.6], rtol=1e-15)
+
+
+def test_sgd_step_with_momentum_by_hand():
+    # v ← μ v − η g, θ ← θ + v with μ = 0.9, η = 0.1: v = 0.9 · 1 − 0.1 · 2 = 0.7, θ = 1.7
+    theta, v = np.array([1.0]), np.array([1.0])
+    sgd_step([theta], [np.array([2.0])], lr=0.1, momentum=0.9, velocity=[v])
+    assert_allclose(v, [0.7], rtol=1e-15)
+    assert_allclose(theta, [1.7], rtol=1e-15)
+
+
+@pytest.mark.parametrize("options", [{}, {"dropout": 0.3, "lam": 0.01}, {"momentum": 0.5}])
+def test_one_epoch_of_fit_is_train_one_epoch(options):
+    X, y = regression_data(n=30)
+    a, b = MLP([2, 5, 1], seed=0), MLP([2, 5, 1], seed=0)
+    fit(a, X, y, loss="mse", lr=0.05, epochs=1, batch_size=8, seed=4, progress=False,
+        **options)
+    velocity = [np.zeros_like(p) for p in b.weights + b.biases]
+    train_one_epoch(b, X, y, loss="mse", lr=0.05, batch_size=8, rng=np.random.default_rng(4),
+                    velocity=velocity, **options)
+    assert same_parameters(a, snapshot(b))
+
+
+def test_train_one_epoch_checks_its_arguments():
+    X, y = regression_data(n=10)
+    net, rng = MLP([2, 3, 1], seed=0), np.random.default_rng(0)
+    with pytest.raises(ValueError, match=r"X must have 2 columns \(layer_sizes\[0\]\), got 3"):
+        train_one_epoch(net, np.ones((10, 3)), y, loss="mse", lr=0.1, batch_size=4, rng=rng)
+    with pytest.raises(ValueError, match=r"batch_size must be >= 1, got 0"):
+        train_one_epoch(net, X, y, loss="mse", lr=0.1, batch_size=0, rng=rng)
+    with pytest.raises(TypeError, match=r"rng must be a numpy.random.Generator"):
+        train_one_epoch(net, X, y, loss="mse", lr=0.1, batch_size=4, rng=0)
+    with pytest.raises(ValueError, match=r"velocity must be a list of 4 arrays shaped like "
+                                         r"\[\*net.weights, \*net.biases\] when momentum > 0 "
+                                         r".*got NoneType"):
+        train_one_epoch(net, X, y, loss="mse", lr=0.1, batch_size=4, momentum=0.9, rng=rng)
+
+
+def test_fit_checks_its_arguments_once_not_once_per_batch(monkeypatch):
+    # With 64 samples in batches of 4 and 3 epochs, fit makes 48 forward and backward
+    # passes and 3 loss passes; none of them may check anything again.
+    import mlp_core.layers
+    import mlp_core.network
+    import mlp_core.regularization
+    import mlp_core.training
+
+    net = MLP([2, 8, 8, 1], seed=0)
+    X, y = regression_data(n=64)
+    validation = regression_data(seed=1, n=8)
+    calls = []
+
+    def counting(check):
+        def wrapper(*args, **kwargs):
+            calls.append(check.__name__)
+            return check(*args, **kwargs)
+        return wrapper
+
+    for module in (mlp_core.network, mlp_core.layers, mlp_core.regularization,
+                   mlp_core.training):
+        for name in ("check_X", "check_array", "check_targets", "check_dropout", "check_rng",
+                     "check_real", "check_int"):
+            if hasattr(module, name):
+                monkeypatch.setattr(module, name, counting(getattr(module, name)))
+    fit(net, X, y, loss="mse", lr=0.05, epochs=3, batch_size=4, dropout=0.2,
+        validation=validation, seed=0, progress=False)
+    assert sorted(calls) == sorted([
+        "check_X", "check_targets",  # X and y
+        "check_real", "check_int", "check_real", "check_dropout", "check_real",  # lr .. momentum
+        "check_int", "check_real",  # epochs, min_delta
+        "check_X", "check_array", "check_targets",  # validation X_val, y_val
+    ])
