@@ -68,7 +68,7 @@ class NotDone(Exception):
 
 # --- records ------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Case:
     """One test input.
 
@@ -284,7 +284,7 @@ def _labelled(label, text, prefix):
 
 # --- running an answer --------------------------------------------------------------------
 
-@dataclass
+@dataclass(eq=False)
 class Outcome:
     """What one call of an answer did: its value or its exception, and inputs it changed."""
 
@@ -498,8 +498,9 @@ class Finding:
     example: Example | None = None
 
 
-@dataclass
+@dataclass(eq=False)
 class _Run:
+    number: int
     case: Case
     answer: Outcome
     expected: Outcome
@@ -550,7 +551,7 @@ def _compare_with_reference(exercise, answer):
         expected = call(exercise.reference, case.args, exercise.params)
         if expected.error is not None:  # a bug in the kit, not in the answer
             raise expected.error
-        runs.append(_Run(case, got, expected))
+        runs.append(_Run(len(runs) + 1, case, got, expected))
     for run in runs:
         if run.answer.error is None:
             run.difference = compare(run.expected.value, run.answer.value,
@@ -590,7 +591,7 @@ def _generic(exercise, runs, wrong):
     for run in wrong:  # an exception first: it stops the student's code
         if run.answer.error is not None:
             err = run.answer.error
-            number = runs.index(run) + 1
+            number = run.number
             return Finding(
                 f"Your function raised {type(err).__name__}: {err} (on test case {number} "
                 f"of {n}{_label(run)}; the input is below).",
@@ -599,7 +600,7 @@ def _generic(exercise, runs, wrong):
     for kinds in (("none", "type", "length", "shape"), ("value",)):  # shapes before values
         for run in wrong:
             if run.difference is not None and run.difference.kind in kinds:
-                number = runs.index(run) + 1
+                number = run.number
                 lead = "Wrong shape" if run.difference.kind == "shape" else (
                     "Wrong values" if run.difference.kind == "value" else "Wrong result")
                 return Finding(

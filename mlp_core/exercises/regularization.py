@@ -297,10 +297,10 @@ def weight_decay_step_reference(W, grad_data, lr, lam):
 
 
 def sgd_step_one(theta, g, lr):
-    """``mlp_core.training.sgd_step`` on a copy of one array."""
+    """``mlp_core.training.sgd_step`` (which works in place) on a copy of one array."""
     new = [np.array(theta, copy=True)]
-    result = sgd_step(new, [g], lr)
-    return (list(result) if result is not None else new)[0]
+    sgd_step(new, [g], lr)
+    return new[0]
 
 
 def _decay_cases():

@@ -3,8 +3,8 @@
 - ``sgd_step``: θ ← θ − η g for every parameter array, returning new arrays and leaving the
   inputs unchanged; the reference is ``mlp_core.training.sgd_step``.
 - ``minibatch_indices``: one epoch's mini-batches, a permutation of range(n) cut into pieces
-  of ``batch_size`` (the last may be shorter), as ``fit`` cuts them. The answer draws random
-  numbers, so it is checked by its properties, never against one random stream.
+  of ``batch_size`` (the last may be shorter), as ``train_one_epoch`` cuts them. The answer
+  draws random numbers, so it is checked by its properties, never against one random stream.
 - ``cache_bytes``: the bytes the forward pass keeps for backpropagation (X, every z^(l) and
   every h^(l) of the batch); the reference is ``mlp_core.memory.forward_cache_bytes``.
 """
@@ -25,10 +25,10 @@ __all__ = ["EXERCISES", "minibatch_indices_reference"]
 # --- sgd_step -----------------------------------------------------------------------------
 
 def sgd_step_reference(params, grads, lr):
-    """New arrays θ − η g, by ``mlp_core.training.sgd_step`` on copies of ``params``."""
+    """New arrays θ − η g: ``mlp_core.training.sgd_step`` (which works in place) on copies."""
     new = [np.array(theta, copy=True) for theta in params]
-    result = sgd_step(new, [np.asarray(g) for g in grads], lr)
-    return list(result) if result is not None else new
+    sgd_step(new, [np.asarray(g) for g in grads], lr)
+    return new
 
 
 def _sgd_cases():
@@ -100,7 +100,7 @@ SGD_STEP = Exercise(
 def minibatch_indices_reference(n, batch_size, rng):
     """rng.permutation(n) cut into pieces of ``batch_size`` (the last may be shorter).
 
-    This is how ``fit`` cuts an epoch (``order = rng.permutation(n)``, then
+    This is how ``train_one_epoch`` cuts an epoch (``order = rng.permutation(n)``, then
     ``order[start:start + batch_size]``).
     """
     order = rng.permutation(n)
