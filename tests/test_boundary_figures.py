@@ -11,8 +11,9 @@ import pytest
 from mlp_core import MLP, History
 from mlp_core.data import make_moons
 from mlp_core.plotting import boundary_figure, figure_to_png, training_figure
-from mlp_core.plotting.boundaries import boundary_and_loss_figure
-from mlp_core.widgets.overfitting import _dropout_figure, dropout_masks
+from mlp_core.plotting.regularization import dropout_figure
+from mlp_core.plotting.training import boundary_and_loss_figure
+from mlp_core.widgets.overfitting import dropout_masks
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +67,7 @@ def test_shared_builder_draws_the_same_panels_in_either_order(run):
 
 def test_dropout_figure_names_hidden_layers_with_superscripts():
     masks = dropout_masks(0.5, 0, (4, 10, 10, 10, 3))
-    fig = _dropout_figure(masks, 0.5, 0, (4, 10, 10, 10, 3))
+    fig = dropout_figure(masks, 0.5, 0, (4, 10, 10, 10, 3))
     labels = [t.get_text() for t in fig.axes[1].get_xticklabels()]
     assert labels == ["h⁽¹⁾", "h⁽²⁾", "h⁽³⁾"]
     assert figure_to_png(fig)[:8] == b"\x89PNG\r\n\x1a\n"

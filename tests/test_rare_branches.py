@@ -15,8 +15,8 @@ from mlp_core import MLP, History  # noqa: E402
 from mlp_core._checks import check_real, check_targets  # noqa: E402
 from mlp_core.memory import peak_bytes  # noqa: E402
 from mlp_core.plotting import draw_network, new_figure  # noqa: E402
-from mlp_core.plotting.activation_plots import vanishing_figure  # noqa: E402
-from mlp_core.plotting.boundaries import probability_grid  # noqa: E402
+from mlp_core.plotting.activations import vanishing_figure  # noqa: E402
+from mlp_core.plotting.training import probability_grid  # noqa: E402
 from mlp_core.widgets import forward_panel  # noqa: E402
 from mlp_core.widgets.overfitting import _early_stopping_summary  # noqa: E402
 from mlp_core.widgets.training import _summary  # noqa: E402

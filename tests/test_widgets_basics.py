@@ -12,7 +12,7 @@ from panel_checks import exercise
 from mlp_core import ACTIVATIONS, MLP, Perceptron, step
 from mlp_core.data import make_xor, separable_data
 from mlp_core.plotting import activation_figure, draw_network, network_figure, new_figure
-from mlp_core.plotting.activation_plots import vanishing_figure
+from mlp_core.plotting.activations import vanishing_figure
 from mlp_core.widgets import (
     Panel,
     activation_panel,

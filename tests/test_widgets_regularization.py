@@ -22,7 +22,7 @@ from panel_checks import dropdown_values, sweep  # noqa: E402
 from mlp_core import MLP, EarlyStopping, l2_penalty  # noqa: E402
 from mlp_core.data import TOY_DATASETS  # noqa: E402
 from mlp_core.plotting import new_figure  # noqa: E402
-from mlp_core.plotting.boundaries import plot_decision_boundary, probability_grid  # noqa: E402
+from mlp_core.plotting.training import plot_decision_boundary, probability_grid  # noqa: E402
 from mlp_core.widgets import (  # noqa: E402
     dropout_panel,
     early_stopping_panel,
@@ -241,7 +241,7 @@ def test_early_stopping_legend_hides_no_curve_or_line(patience, epochs):
 
 
 def test_divergence_helpers():
-    from mlp_core.history import History, TrainingDivergedError
+    from mlp_core.training import History, TrainingDivergedError
     from mlp_core.widgets.base import diverged_message, number_or_dash
 
     assert [number_or_dash(v) for v in (0.12345, float("nan"), float("inf"), None)] == \

@@ -8,7 +8,7 @@ from panel_checks import sweep
 
 from mlp_core import MLP, TrainingDivergedError, accuracy, fit
 from mlp_core.plotting import new_figure, plot_loss_curves, training_figure
-from mlp_core.plotting.training_plots import LOSS_CAP
+from mlp_core.plotting.training import LOSS_CAP
 from mlp_core.recipes import toy_split, train_toy_network
 from mlp_core.widgets import backprop_panel, training_panel
 from mlp_core.widgets.backprop import backprop_state

@@ -1,17 +1,26 @@
 """Figures for the notebooks (matplotlib; the rest of mlp_core needs numpy alone).
 
-All figures are pyplot-free ``Figure`` objects in a colour-blind-safe style (``style.py``).
+One module per lecture section, named like the widget modules and the notebooks:
+``perceptron`` (§3), ``structure`` (§4.1, the network diagram), ``activations`` (§4.2),
+``forward`` (§4.3), ``backprop`` (§4.4), ``training`` (§4.5: loss curves, decision
+boundaries, memory) and ``regularization`` (§4.6: the lab's figure, early stopping, dropout),
+plus ``style``. All figures are pyplot-free ``Figure`` objects in a colour-blind-safe style.
 """
 
-from .activation_plots import activation_figure, vanishing_figure
-from .backprop_plots import backprop_figure, plot_signed_matrix
-from .basics import draw_perceptron, perceptron_figure, perceptron_learning_figure
-from .boundaries import boundary_figure, plot_decision_boundary, probability_grid
-from .diagrams import draw_network, network_figure
-from .forward_plots import forward_figure
+from .activations import activation_figure, vanishing_figure
+from .backprop import backprop_figure, plot_signed_matrix
+from .forward import forward_figure
+from .perceptron import draw_perceptron, perceptron_figure, perceptron_learning_figure
+from .regularization import boundary_figure, dropout_figure, early_stopping_figure
+from .structure import draw_network, network_figure
 from .style import CMAP, DIVERGING_CMAP, MARKERS, STYLE, figure_to_png, new_figure, styled
-from .training_plots import memory_figure, plot_loss_curves
-from .training_run import training_figure
+from .training import (
+    memory_figure,
+    plot_decision_boundary,
+    plot_loss_curves,
+    probability_grid,
+    training_figure,
+)
 
 __all__ = [
     "CMAP",
@@ -23,6 +32,8 @@ __all__ = [
     "boundary_figure",
     "draw_network",
     "draw_perceptron",
+    "dropout_figure",
+    "early_stopping_figure",
     "figure_to_png",
     "forward_figure",
     "memory_figure",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..activations import ACTIVATIONS
-from ..plotting.activation_plots import activation_figure, vanishing_figure
+from ..plotting.activations import activation_figure, vanishing_figure
 from .base import Panel
 from .controls import dropdown, float_slider, int_slider
 

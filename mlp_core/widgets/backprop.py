@@ -13,7 +13,7 @@ from ..activations import ACTIVATIONS
 from ..data import make_moons
 from ..losses import LOSSES
 from ..network import MLP
-from ..plotting.backprop_plots import backprop_figure
+from ..plotting.backprop import backprop_figure
 from .base import Panel
 from .controls import dropdown, float_slider, int_slider
 

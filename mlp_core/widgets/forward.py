@@ -12,7 +12,7 @@ import numpy as np
 
 from .._checks import check_real
 from ..network import MLP
-from ..plotting.forward_plots import forward_figure
+from ..plotting.forward import forward_figure
 from ..regularization import l2_penalty
 from .base import Panel
 from .controls import float_slider

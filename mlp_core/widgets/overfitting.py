@@ -13,52 +13,17 @@ changes both with one redraw).
 from __future__ import annotations
 
 import numpy as np
-from matplotlib.ticker import MaxNLocator
 
-from ..plotting.diagrams import draw_network
-from ..plotting.style import MARKERS, layer_sup, new_figure, styled
-from ..plotting.training_plots import legend_below, plot_loss_curves
+from ..plotting.regularization import dropout_figure, early_stopping_figure
 from ..regularization import dropout_mask
 from .base import Panel
 from .controls import float_slider, int_slider
 from .regularization_lab import LOSS, _lab_data, _lab_run
 
-__all__ = ["DROPOUT_LAYER_SIZES", "dropout_masks", "dropout_panel", "early_stopping_figure",
-           "early_stopping_panel"]
+__all__ = ["DROPOUT_LAYER_SIZES", "dropout_masks", "dropout_panel", "early_stopping_panel"]
 
 #: The network drawn by the dropout panel: [N_I, N_1, N_2, N_O].
 DROPOUT_LAYER_SIZES = (4, 10, 10, 3)
-
-
-@styled
-def early_stopping_figure(history, full, title):
-    """Loss curves of an early-stopped run, its best and stopped epochs, and the full run.
-
-    Parameters
-    ----------
-    history : History
-        The run with early stopping.
-    full : History
-        The same run without stopping (its validation loss is drawn grey and dotted).
-    title : str
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-    """
-    fig, ax = new_figure(figsize=(7.0, 3.7))
-    fig.set_layout_engine(None)  # fixed layout: faster to render
-    fig.subplots_adjust(left=0.1, right=0.98, bottom=0.27, top=0.91)  # legend below the axes
-    ax.plot(full.epochs, full.val_loss, color="0.6", linestyle=":", linewidth=1.5,
-            label="validation loss without stopping")
-    plot_loss_curves(ax, history, best_epoch=history.best_epoch,
-                     title=title)
-    ax.axvline(history.stopped_epoch, color="#bd1f01", linestyle="-.", linewidth=1.5,
-               label=f"stopped ({history.stopped_epoch})")
-    ax.set_xlim(0, len(full.epochs) + 1)
-    ax.xaxis.set_major_locator(MaxNLocator(6, steps=[1, 2, 5, 10], integer=True))
-    legend_below(ax, ncols=3)  # outside the axes: it hides no curve and no marker line
-    return fig
 
 
 def _early_stopping_summary(net, history, full, patience, min_delta, seed):
@@ -125,32 +90,6 @@ def dropout_masks(p, seed, layer_sizes=DROPOUT_LAYER_SIZES):
     return [dropout_mask((n,), p, rng) for n in layer_sizes[1:-1]]
 
 
-@styled
-def _dropout_figure(masks, p, mask_seed, layer_sizes):
-    fig, (ax_net, ax_bar) = new_figure(figsize=(8.6, 3.4), ncols=2,
-                                       gridspec_kw={"width_ratios": [1.7, 1]})
-    fig.set_layout_engine(None)  # fixed layout: faster to render
-    fig.subplots_adjust(left=0.01, right=0.98, bottom=0.14, top=0.84, wspace=0.15)
-    draw_network(ax_net, layer_sizes, dropped=[m == 0 for m in masks])
-    ax_net.set_title(f"one dropout mask (seed {mask_seed}), p = {p:.2f} (Fig. 7)",
-                     fontsize="medium", pad=26)  # above the layer names
-    names = [f"h{layer_sup(l)}" for l in range(1, len(masks) + 1)]
-    kept = [int(np.count_nonzero(m)) for m in masks]
-    sizes = np.array(layer_sizes[1:-1])
-    x = np.arange(len(masks))
-    ax_bar.bar(x, sizes, color="0.88", edgecolor="0.5", hatch="//", label="layer size N")
-    ax_bar.bar(x, kept, color="#3f90da", edgecolor="black", width=0.6, label="kept")
-    ax_bar.plot(x, (1 - p) * sizes, linestyle="none", marker=MARKERS[5], markersize=11,
-                color="#ffa90e", markeredgecolor="black", label="expected kept (1 − p) N")
-    ax_bar.set_xticks(x, names)
-    ax_bar.set_xlabel("hidden layer")
-    ax_bar.set_ylabel("units (count)")
-    ax_bar.set_ylim(0, sizes.max() * 1.35)
-    ax_bar.legend(loc="upper right", fontsize="small", ncol=1)
-    ax_bar.set_title("units kept by this mask", fontsize="medium")
-    return fig
-
-
 def dropout_panel(seed=0, layer_sizes=DROPOUT_LAYER_SIZES):
     """A dropout rate and a mask seed: the dropped units of one mask and the count kept.
 
@@ -171,7 +110,7 @@ def dropout_panel(seed=0, layer_sizes=DROPOUT_LAYER_SIZES):
                 f"unit is scaled by <b>1/(1 − p) = {1 / (1 - p):.2f}</b> (inverted dropout), so "
                 f"every mask entry has expected value 1. This mask keeps {kept} of {total} "
                 f"hidden units ({kept / total:.0%}); its entries take the values {entries}.")
-        return _dropout_figure(masks, p, mask_seed, layer_sizes), text
+        return dropout_figure(masks, p, mask_seed, layer_sizes), text
 
     return Panel(controls, draw, css_class="dropout-panel",
                  title="Dropout (§4.6.2): one mask at a time", columns=2)

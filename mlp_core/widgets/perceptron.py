@@ -13,7 +13,7 @@ import numpy as np
 
 from ..data import make_xor, separable_data
 from ..perceptron import Perceptron
-from ..plotting.basics import perceptron_figure, perceptron_learning_figure
+from ..plotting.perceptron import perceptron_figure, perceptron_learning_figure
 from .base import Panel
 from .controls import dropdown, float_slider, int_slider
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..data import TOY_DATASETS
-from ..plotting.boundaries import boundary_figure
+from ..plotting.regularization import boundary_figure
 from ..recipes import toy_split, train_toy_network
 from ..regularization import l2_penalty
 from .base import Panel, diverged_message, number_or_dash

@@ -9,7 +9,7 @@ number of outputs N_O; the panel redraws the network and lists the shape of ever
 from __future__ import annotations
 
 from ..network import MLP
-from ..plotting.diagrams import network_figure
+from ..plotting.structure import network_figure
 from .base import Panel
 from .controls import int_slider
 

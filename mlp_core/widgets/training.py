@@ -11,7 +11,7 @@ for the losses and accuracies.
 from __future__ import annotations
 
 from ..data import TOY_DATASETS
-from ..plotting.training_run import training_figure
+from ..plotting.training import training_figure
 from ..recipes import train_toy_network
 from .base import Panel, diverged_message, number_or_dash
 from .controls import dropdown, int_slider, log_slider

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import matplotlib as mpl
 
-from .diagrams import draw_network
+from .structure import draw_network
 from .style import new_figure, styled
 
 __all__ = ["forward_figure"]

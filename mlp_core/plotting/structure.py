@@ -1,4 +1,9 @@
-"""The network diagram of lecture Fig. 3 (Fig. 7 with dropout): units in columns, weights as lines.
+"""Figures for the network structure (lecture §4.1): the diagram of Fig. 3 (Fig. 7 with dropout).
+
+``draw_network`` is the one network diagram of the kit: ``network_figure`` shows it alone,
+``forward.forward_figure`` colours its units by their values and
+``regularization.dropout_figure`` crosses out dropped units. Units sit in columns, weights
+are lines.
 
 Columns from left to right are the input x, the hidden layers h^(1) .. h^(L) and the output ŷ.
 Between two columns every unit is joined to every unit (a fully connected layer W^(l) of shape
