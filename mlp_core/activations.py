@@ -19,6 +19,7 @@ from ._checks import lookup
 __all__ = [
     "ACTIVATIONS",
     "Activation",
+    "derivative_products",
     "get_activation",
     "identity",
     "identity_derivative",
@@ -137,3 +138,32 @@ def get_activation(name):
         If ``name`` is not a key of ``ACTIVATIONS`` (the message lists the valid names).
     """
     return lookup(name, ACTIVATIONS, "activation", Activation)
+
+
+def derivative_products(name, spread, d_max=20, n_draws=2000, seed=0):
+    """Typical product Π_{l=1..d} σ'(z^(l)) for random pre-activations z^(l) ~ N(0, spread²).
+
+    The chain rule (Eq. 22) multiplies one σ'(z^(l)) per layer into an error term; this is
+    how large that product typically is after d layers (vanishing gradients).
+
+    Parameters
+    ----------
+    name : str
+        A key of ``ACTIVATIONS``.
+    spread : float >= 0
+        Standard deviation of the pre-activations (0 puts every z at 0).
+    d_max : int
+        Largest depth.
+    n_draws : int
+        Independent chains of d_max pre-activations.
+    seed : int
+        Seed for ``np.random.default_rng``.
+
+    Returns
+    -------
+    ndarray of shape (d_max,)
+        The median over the draws of the product after d = 1 .. d_max layers.
+    """
+    z = np.random.default_rng(seed).normal(0.0, spread, size=(n_draws, d_max))
+    products = np.cumprod(get_activation(name).derivative(z), axis=1)
+    return np.median(products, axis=0)
