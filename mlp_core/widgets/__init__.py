@@ -11,12 +11,14 @@ from .controls import dropdown, float_slider, int_slider, log_slider
 from .forward import forward_panel
 from .overfitting import dropout_panel, early_stopping_panel
 from .perceptron import perceptron_learning_panel, perceptron_panel
+from .questions import PredictReveal, predict_then_reveal
 from .regularization_lab import regularization_lab
 from .structure import structure_panel
 from .training import training_panel
 
 __all__ = [
     "Panel",
+    "PredictReveal",
     "activation_panel",
     "backprop_panel",
     "dropdown",
@@ -29,6 +31,7 @@ __all__ = [
     "one_blas_thread",
     "perceptron_learning_panel",
     "perceptron_panel",
+    "predict_then_reveal",
     "regularization_lab",
     "set_figure_dpi",
     "structure_panel",
