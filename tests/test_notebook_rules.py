@@ -8,7 +8,11 @@
 - Shared logic lives in ``mlp_core``: no two notebooks define a function of the same name
   or with the same body.
 - The header (first cell) names everything the notebook takes from ``mlp_core``, imported
-  by name or reached through the module (``mlp_core.training._sgd_step``).
+  by name or reached through the module (``mlp_core.training.sgd_step``).
+- No measured number stands in markdown unchecked: every number in prose is a reference, a
+  setting, a literal of the notebook's code, arithmetic this test recomputes, a number the
+  code cell next to it prints, or listed with its reason (see "Numbers in prose" below;
+  statements about live panels are asserted in ``tests/test_notebook_claims.py``).
 """
 
 from __future__ import annotations
@@ -17,7 +21,9 @@ import ast
 import importlib
 import inspect
 import json
+import math
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -169,13 +175,13 @@ def test_the_header_names_what_the_notebook_imports(path):
     bound = mlp_core_imports(path)
     modules = module_names(bound)
     used = {name.split(".")[-1] for b, name in bound.items() if b not in modules}
-    chains = set()  # names reached through a module: mlp_core.training._sgd_step
+    chains = set()  # names reached through a module: mlp_core.training.sgd_step
     for _, cell in code_cells(path):
         for node in ast.walk(syntax_tree(cell)):
             chain = attribute_path(node) if isinstance(node, ast.Attribute) else []
             if len(chain) > 1 and chain[0] in modules:
                 chains.add(tuple(chain))
-    for chain in chains:  # the full paths only: not "training" of mlp_core.training._sgd_step
+    for chain in chains:  # the full paths only: not "training" of mlp_core.training.sgd_step
         if not chain[-1].startswith("__") and not any(
                 other[:len(chain)] == chain and other != chain for other in chains):
             used.add(chain[-1])
@@ -184,3 +190,367 @@ def test_the_header_names_what_the_notebook_imports(path):
     missing = sorted(name for name in used
                      if not re.search(rf"`(?:[\w.]+\.)?{name}`", header))
     assert missing == [], f"add to the header of {path.name}: {missing}"
+
+
+# --- Numbers in prose ------------------------------------------------------------------
+# nbval compares the outputs of code cells, never the markdown, so a measured number typed
+# into prose ("the loss rises from 0.035 to 0.273") goes stale without anyone noticing. Every
+# number in a markdown cell must therefore be of one of these kinds:
+#
+# 1. a reference: an equation (Eq. 22, Eqs. (23)-(25), \tag{1}, "(16)" right after a formula,
+#    any "(n)" on a line that starts with **Equations), a lecture section (§4.6.1), a figure
+#    (Fig. 7), a notebook, section or part (notebook 05, part 5, a link to a notebook), the
+#    number of a heading or of a list item, or the first cell of a table whose first column
+#    is "part";
+# 2. a setting the text tells the reader to choose, written as code: `lam=0.01`;
+# 3. a number the notebook's own code writes as a literal (300 epochs in prose, epochs=300 in
+#    code); a percentage counts as the literal a hundredth of it (20 % for test_size=0.2);
+# 4. worked arithmetic in LaTeX that this test recomputes: every number of a chain such as
+#    $s = 0.05 \cdot 8.91 = 0.4455$ or $0.25^{20} \approx 10^{-12}$ (a chain that does not
+#    hold fails the test);
+# 5. printed next to it: the number is in the stored output of the code cell directly above
+#    or below, so nbval checks it on every run and this test sees it change;
+# 6. inside LaTeX or a code expression: a single digit (1 - p, the interval (0, 1), x**2) or
+#    a subscript or superscript (W^{(l)}, N_{l-1});
+# 7. listed in CONSTANTS with its reason (a fact of mathematics or of float64), or in
+#    PANEL_CLAIMS: a statement about a live panel, asserted against a fresh panel by the named
+#    test in tests/test_notebook_claims.py.
+# Anything else (an accuracy, a loss, an epoch, a timing) must be printed by a code cell and
+# referred to as "printed above/below". Numbers written as words ("ten decimals") are not
+# seen; use them for counts that are part of the explanation, never for a measurement.
+
+CLAIM_TESTS = Path(__file__).with_name("test_notebook_claims.py")
+
+#: Numbers that are facts of mathematics or of the number format, not measurements.
+CONSTANTS = {
+    ("03_activation_functions.ipynb", "0.25"): "the sigmoid's largest slope, σ'(0) = 1/4 (Eq. 8)",
+    ("05_backpropagation.ipynb", "0.25"): "the sigmoid's largest slope, σ'(0) = 1/4 (Eq. 8)",
+    ("04_forward_propagation.ipynb", "8"): "bytes per float64 number",
+    ("06_model_training.ipynb", "8"): "bytes per float64 number",
+    ("Neural_Networks.ipynb", "16"): "decimal digits float64 holds (a 53-bit significand)",
+}
+
+#: Numbers in prose that describe a live panel: {(notebook, number): the test in
+#: tests/test_notebook_claims.py that asserts it against a freshly built panel}.
+PANEL_CLAIMS = {
+    ("01_perceptron.ipynb", "0.9"): "test_perceptron_panel_hint_separates_every_point",
+    ("01_perceptron.ipynb", "1.8"): "test_perceptron_panel_hint_separates_every_point",
+    ("03_activation_functions.ipynb", "0.01"): "test_vanishing_panel_tanh_at_small_spread",
+    ("05_backpropagation.ipynb", "12"): "test_backprop_panel_batch_of_twelve",
+}
+
+NUMBER = re.compile(r"(?<![\w.\\])(\d{1,3}(?:[ \u202f\u2009]\d{3})+(?![\d.])|\d+(?:\.\d+)?)"
+                    r"(?:[eE]([-+]?\d+))?(\s?%)?")
+#: The same for program output, where "1 100" is two numbers, never one thousand one hundred.
+PRINTED_NUMBER = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)(?:[eE]([-+]?\d+))?(\s?%)?")
+_NUMS = r"\(?\d+(?:\.\d+)*\)?"
+REFERENCES = [
+    # Eq. 22, Eqs. (23)-(25), §4.6.1, §2-§3, Fig. 7, Figs. 4-6, notebook 05, section 4, part 5
+    re.compile(r"(?:\bEqs?\.|\bEquations?:?\**|\bFigs?\.|\bFigures?|§|\b[Ss]ections?|\b[Pp]arts?"
+               rf"|\b[Nn]otebooks?)\s*{_NUMS}(?:\s*(?:-|–|,|and|to)\s*§?{_NUMS})*"),
+    re.compile(r"\\tag\{\d+\}"),
+    re.compile(r"(?<=\$)\s*\(\d{1,2}\)"),  # $\mathcal{J} = L + s$ (16)
+    re.compile(r"^#{1,6}\s+\d+\.?(?=\s)", re.M),  # ## 3. Tanh
+    re.compile(r"^\s*\d+\.(?=\s)", re.M),  # 1. a list item
+    re.compile(r"\[[^\]]*\]\([^)]*\.ipynb\)"),  # [01 Perceptron](01_perceptron.ipynb)
+]
+SEGMENTS = re.compile(r"\$\$.+?\$\$|\$[^$]+?\$|`[^`\n]+`|\]\([^)]*\)", re.S)
+SETTING = re.compile(r"[A-Za-z_]\w*\s*=\s*['\"]?-?(\d[\d_.]*(?:e-?\d+)?)")
+RELATION = re.compile(r"=|\\approx|≈|\\leq?(?![a-z])|\\geq?(?![a-z])|<|>")
+
+
+def canonical(text, exponent=None):
+    """'0.4455' for '0.44550', '20000' for '20 000', '0.01' for 1e-2: equal values, equal text."""
+    digits = re.sub(r"[ \u202f\u2009_]", "", text)
+    value = Decimal(digits) * (Decimal(10) ** int(exponent) if exponent else 1)
+    return format(value.normalize(), "f")
+
+
+def numbers_in(text, pattern=NUMBER):
+    """(start, end, canonical number, is_percent) of every number in ``text``."""
+    return [(m.start(), m.end(), canonical(m.group(1), m.group(2)), bool(m.group(3)))
+            for m in pattern.finditer(text)]
+
+
+def reference_spans(text):
+    """Spans of ``text`` that are references (kind 1 above)."""
+    spans = [m.span() for pattern in REFERENCES for m in pattern.finditer(text)]
+    for line in re.finditer(r"^\*\*Equations.*$", text, re.M):  # **Equations covered:** (5)-(6)
+        spans += [(line.start() + m.start(), line.start() + m.end())
+                  for m in re.finditer(r"\(\d{1,2}\)", line.group())]
+    lines = text.splitlines(keepends=True)  # a table whose first column is "part"
+    offset = 0
+    in_part_table = False
+    for line in lines:
+        if re.match(r"\|\s*part\s*\|", line):
+            in_part_table = True
+        elif not line.startswith("|"):
+            in_part_table = False
+        elif in_part_table and (m := re.match(r"\|\s*\d+(?=\s)", line)):
+            spans.append((offset, offset + m.end()))
+        offset += len(line)
+    return spans
+
+
+def closing_brace(text, start):
+    """Index just after the brace group that opens at ``text[start] == '{'``."""
+    depth = 0
+    for i in range(start, len(text)):
+        depth += {"{": 1, "}": -1}.get(text[i], 0)
+        if depth == 0:
+            return i + 1
+    return len(text)
+
+
+def without_scripts(math):
+    """LaTeX ``math`` with every sub- and superscript blanked out (W^{(l)}, N_{l-1}, x^2)."""
+    out, i = [], 0
+    while i < len(math):
+        if math[i] in "_^":
+            end = closing_brace(math, i + 1) if math[i + 1:i + 2] == "{" else i + 2
+            out.append(" " * (end - i))
+            i = end
+        else:
+            out.append(math[i])
+            i += 1
+    return "".join(out)
+
+
+def python_arithmetic(fragment):
+    """The Python expression for a LaTeX fragment that is plain arithmetic, else None."""
+    s = fragment.replace("−", "-")
+    s = re.sub(r"\\[td]?frac(\d)(\d)", r"(\1/\2)", s)
+    s = re.sub(r"\\[td]?frac\{([^{}]*)\}\{([^{}]*)\}", r"((\1)/(\2))", s)
+    s = s.replace(r"\begin{pmatrix}", "(").replace(r"\end{pmatrix}", ",)").replace("\\\\", ",")
+    for latex, python in [(r"\cdot", "*"), (r"\times", "*"), ("·", "*"), ("×", "*"),
+                          (r"\left", ""), (r"\right", ""), (r"\Big", ""), (r"\big", ""),
+                          (r"\log", "log"), (r"\ln", "log")]:
+        s = s.replace(latex, python)
+    s = re.sub(r"\\[,;!: ]", " ", s)
+    s = re.sub(r"\^\{([^{}]*)\}", r"**(\1)", s)
+    s = re.sub(r"\^(\d)", r"**\1", s)
+    s = re.sub(r"log\s*([\d.]+)", r"log(\1)", s)
+    s = re.sub(r"(?<=[\d)])\s*(?=\()", "*", s)  # implicit products: (1/2)(2.25 - 1), 2(1 - p)
+    if not re.search(r"\d", s) or not re.fullmatch(r"(?:[\d.\s+\-*/(),]|log)+", s):
+        return None
+    if re.search(r"\*\*\s*\(?\s*-?\d{4,}", s):
+        return None  # an exponent that large is no hand arithmetic (and could take long)
+    return s
+
+
+def arithmetic_value(fragment):
+    """The value (float or tuple) of a LaTeX arithmetic fragment, else None."""
+    expression = python_arithmetic(fragment)
+    if expression is None:
+        return None
+    try:
+        value = eval(expression, {"__builtins__": {}, "log": math.log})  # digits and + - * / only
+    except (SyntaxError, ZeroDivisionError, ValueError, TypeError, OverflowError):
+        return None
+    return value if isinstance(value, tuple) else float(value)
+
+
+def relation_holds(relation, left, right, right_text):
+    """Whether ``left relation right`` holds for the numbers a LaTeX chain wrote."""
+    if isinstance(left, tuple) or isinstance(right, tuple):
+        return (relation == "=" and isinstance(left, tuple) and isinstance(right, tuple)
+                and len(left) == len(right)
+                and all(math.isclose(a, b, abs_tol=1e-9) for a, b in zip(left, right)))
+    if relation == "=":
+        return math.isclose(left, right, rel_tol=1e-9, abs_tol=1e-12)
+    if relation in (r"\approx", "≈"):
+        if re.fullmatch(r"\s*10\^\{?-?\d+\}?\s*", right_text):  # an order of magnitude
+            return left > 0 and abs(math.log10(left) - math.log10(right)) <= 0.5
+        decimals = re.search(r"\.(\d+)\s*$", right_text)
+        return abs(left - right) <= 0.5 * 10.0 ** -(len(decimals.group(1)) if decimals else 0)
+    strict = {"<": left < right, ">": left > right}
+    return strict.get(relation, left <= right if "le" in relation else left >= right)
+
+
+def checked_arithmetic(math_text):
+    """Spans of ``math_text`` that are arithmetic this test recomputed, and the chains that
+    do not hold (their numbers are reported with the chain)."""
+    spans, wrong = [], []
+    for chain in re.split(r"\\q?quad|;|\\text\{[^}]*\}", math_text):
+        offset = math_text.find(chain)
+        parts, relations, position = [], [], 0
+        for m in RELATION.finditer(chain):
+            parts.append((position, m.start()))
+            relations.append(m.group())
+            position = m.end()
+        parts.append((position, len(chain)))
+        for (a, b), relation, (c, d) in zip(parts, relations, parts[1:]):
+            left, right = arithmetic_value(chain[a:b]), arithmetic_value(chain[c:d])
+            if left is None or right is None:
+                continue
+            spans += [(offset + a, offset + b), (offset + c, offset + d)]
+            if not relation_holds(relation, left, right, chain[c:d]):
+                wrong.append(chain.strip())  # reported as a whole, not number by number
+    return spans, wrong
+
+
+def unchecked_numbers(text, notebook, literals, printed, used=None):
+    """Numbers of the markdown ``text`` that fit none of the kinds above, and wrong arithmetic.
+
+    Parameters
+    ----------
+    text : str
+        The source of one markdown cell.
+    notebook : str
+        Its file name (the key of CONSTANTS and PANEL_CLAIMS).
+    literals : set of str
+        Canonical numbers the notebook's code writes as literals.
+    printed : set of str
+        Canonical numbers in the stored outputs of the code cells directly above and below
+        (a percentage with a trailing "%").
+    used : set, optional
+        Collects the CONSTANTS and PANEL_CLAIMS keys that were needed.
+
+    Returns
+    -------
+    list of str
+        One entry per offending number, with its context, and per chain that does not hold.
+    """
+    used = set() if used is None else used
+    references = reference_spans(text)
+    problems = []
+
+    def allowed(number, percent, free_digit):
+        key = (notebook, number)
+        for registry in (PANEL_CLAIMS, CONSTANTS):
+            if key in registry and not percent:
+                used.add(key)
+                return True
+        if (number + "%" if percent else number) in printed:
+            return True
+        if percent:
+            return canonical(str(Decimal(number) / 100)) in literals
+        return number in literals or (free_digit and re.fullmatch(r"\d", number) is not None)
+
+    def check(segment, start, free_digit, skip=()):
+        for a, b, number, percent in numbers_in(segment):
+            if any(x <= start + a and start + b <= y for x, y in references) or any(
+                    x <= a and b <= y for x, y in skip):
+                continue
+            if not allowed(number, percent, free_digit):
+                context = text[max(0, start + a - 40):start + b + 20].replace("\n", " ")
+                problems.append(f"{segment[a:b]!r} in ...{context}...")
+
+    position = 0
+    for m in [*SEGMENTS.finditer(text), None]:
+        end = m.start() if m else len(text)
+        check(text[position:end], position, free_digit=False)  # plain prose
+        if m is None:
+            break
+        segment, start = m.group(), m.start()
+        if segment.startswith("]("):
+            pass  # a link's target: a file name or an address
+        elif segment.startswith("`"):  # code: settings, index expressions
+            settings = [mm.span(1) for mm in SETTING.finditer(segment)]
+            indices = [mm.span() for mm in re.finditer(r"\[\s*-?\d+\s*\]", segment)]
+            expression = re.search(r"[A-Za-z_]", segment) is not None
+            check(segment, start, free_digit=expression, skip=settings + indices)
+        else:  # LaTeX
+            body = re.sub(r"\\tag\{\d+\}", lambda t: " " * len(t.group()), segment)
+            body = body.replace("$", " ")
+            verified, wrong = checked_arithmetic(body)
+            problems += [f"arithmetic that does not hold: {chain!r}" for chain in wrong]
+            magnitudes = list(re.finditer(r"10\^\{?(-?\d+)\}?", body))
+            for mm in magnitudes:
+                if not any(x <= mm.start() and mm.end() <= y for x, y in verified):
+                    number = canonical("1", mm.group(1))
+                    if not allowed(number, False, False):
+                        problems.append(f"{mm.group()!r} in {segment!r}")
+            for mm in magnitudes:
+                body = body[:mm.start()] + " " * (mm.end() - mm.start()) + body[mm.end():]
+            body = re.sub(r"\\[td]?frac\d\d", lambda t: " " * len(t.group()), body)
+            check(without_scripts(body), start, free_digit=True, skip=verified)
+        position = m.end()
+    return problems
+
+
+def code_literals(path):
+    """Canonical form of every number the notebook's code writes as a literal."""
+    found = set()
+    for _, cell in code_cells(path):
+        for node in ast.walk(syntax_tree(cell)):
+            if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+                found.add(canonical(repr(abs(node.value))))
+    return found
+
+
+def printed_numbers(cell):
+    """Canonical numbers in the stored text outputs of a code cell ("88%" keeps its %)."""
+    if cell is None or cell["cell_type"] != "code":
+        return set()
+    texts = []
+    for output in cell["outputs"]:
+        texts.append("".join(output.get("text", "")))
+        texts.append("".join(output.get("data", {}).get("text/plain", "")))
+    return {number + ("%" if percent else "")
+            for _, _, number, percent in numbers_in("\n".join(texts), PRINTED_NUMBER)}
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_numbers_in_prose_are_references_settings_or_checked(path):
+    cells = notebook_cells(path)
+    literals = code_literals(path)
+    problems = []
+    for i, cell in enumerate(cells):
+        if cell["cell_type"] != "markdown":
+            continue
+        neighbours = [cells[j] if 0 <= j < len(cells) else None for j in (i - 1, i + 1)]
+        printed = set().union(*(printed_numbers(c) for c in neighbours))
+        problems += [f"cell {i}: {p}" for p in unchecked_numbers(
+            "".join(cell["source"]), path.name, literals, printed)]
+    assert problems == [], "print these from code or assert them in a test:\n" + "\n".join(
+        problems)
+
+
+def test_every_listed_constant_and_claim_is_used_and_claims_are_tested():
+    used = set()
+    for path in NOTEBOOKS:
+        cells = notebook_cells(path)
+        for cell in cells:
+            if cell["cell_type"] == "markdown":
+                unchecked_numbers("".join(cell["source"]), path.name, code_literals(path),
+                                  set(), used)
+    unused = sorted((set(CONSTANTS) | set(PANEL_CLAIMS)) - used)
+    assert unused == [], f"listed but not needed by any notebook: {unused}"
+    tests = {node.name for node in ast.walk(ast.parse(CLAIM_TESTS.read_text(encoding="utf-8")))
+             if isinstance(node, ast.FunctionDef)}
+    assert set(PANEL_CLAIMS.values()) <= tests, set(PANEL_CLAIMS.values()) - tests
+
+
+@pytest.mark.parametrize(("markdown", "flagged"), [
+    # measurements in prose: each must be flagged
+    ("The training loss rises from 0.035 to 0.273.", ["0.035", "0.273"]),
+    ("the epoch with the lowest loss (epoch 44 at the default settings)", ["44"]),
+    ("it reaches 94 % of the points", ["94 %"]),
+    ("the validation accuracy drops from 90 % to 86 %", ["90 %", "86 %"]),
+    ("the tanh product is still around $10^{-2}$", ["10^{-2}"]),
+    ("the loss is $L = 0.7812$ here", ["0.7812"]),
+    ("a bare number in code: `0.273`", ["0.273"]),
+    ("wrong arithmetic: $s = 0.05 \\cdot 8.91 = 0.4456$", ["does not hold"]),
+    ("a wrong magnitude: $0.25^{10} < 10^{-7}$", ["does not hold"]),
+    # what is allowed: references, settings, literals, arithmetic, digits in formulas
+    ("Eq. (22) and Eqs. 23-25 of §4.6.1, Fig. 7, notebook 05, part 5", []),
+    ("## 3. Tanh\n1. first\n2. second", []),
+    ("see [01 Perceptron](01_perceptron.ipynb)", []),
+    ("set `lam=0.01` and `min_delta = 0.5`", []),
+    ("$s = 0.05 \\cdot 8.91 = 0.4455$ and $0.25^{20} \\approx 10^{-12}$", []),
+    ("$\\mathbf{W}^{(l)} \\in \\mathbb{R}^{N_l \\times N_{l-1}}$, $(0, 1)$, $1 - p$", []),
+    ("train for 300 epochs on 20 % of the rows", []),
+])
+def test_the_number_rule_flags_measurements_and_passes_the_rest(markdown, flagged):
+    problems = unchecked_numbers(markdown, "example.ipynb", literals={"300", "0.2"},
+                                 printed=set())
+    assert len(problems) == len(flagged), problems
+    for problem, expected in zip(problems, flagged):
+        assert expected in problem
+
+
+def test_numbers_printed_next_to_the_prose_count_and_others_do_not():
+    text = "best epoch 5, stopped at epoch 8; accuracy 88 %"
+    assert unchecked_numbers(text, "x.ipynb", set(), {"5", "8", "88%"}) == []
+    assert len(unchecked_numbers(text, "x.ipynb", set(), {"5", "88"})) == 2  # 8 and 88 %

@@ -1,0 +1,249 @@
+"""What the notebooks say about their live panels, checked against freshly built panels.
+
+The "What to try" lists tell students what a panel shows at given settings ("at `lr=1` only
+half of the points are right"). nbval cannot check these sentences (a panel's picture and
+summary are not compared), so each one is asserted here, through the panel's own controls
+and the summary line the student reads. A number such a sentence contains is listed in
+``PANEL_CLAIMS`` of ``tests/test_notebook_rules.py`` together with the name of the test here
+that asserts it; sentences without numbers are asserted all the same.
+
+A summary that no longer matches the patterns below fails with its text, so that a change of
+wording is seen here and not silently skipped.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+
+import pytest
+
+from mlp_core import Perceptron
+from mlp_core.activations import derivative_products
+from mlp_core.data import separable_data
+from mlp_core.widgets import (
+    backprop_panel,
+    perceptron_learning_panel,
+    perceptron_panel,
+    regularization_lab,
+    training_panel,
+    vanishing_panel,
+)
+
+
+def summary_text(panel):
+    """The panel's summary as plain text (tags and entities removed)."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", panel.summary.value)).split())
+
+
+def find(pattern, panel):
+    """The groups of ``pattern`` in the panel's summary; fails with the summary if absent."""
+    text = summary_text(panel)
+    match = re.search(pattern, text)
+    assert match, f"{pattern!r} not in the summary: {text}"
+    return match.groups()
+
+
+# --- 01: the perceptron ---------------------------------------------------------------
+
+
+def test_perceptron_panel_hint_separates_every_point():
+    # 01, "What to try": w = (0.5, 1), b = -0.9 gets every point right, and so does the
+    # same line written as (1, 2, -1.8)
+    panel = perceptron_panel()
+    for w1, w2, b in [(0.5, 1.0, -0.9), (1.0, 2.0, -1.8)]:
+        panel.set(w1=w1, w2=w2, b=b)
+        accuracy, wrong = find(r"accuracy ([\d.]+)\s?% \((\d+) of \d+ misclassified", panel)
+        assert float(accuracy) == 100.0 and wrong == "0"
+
+
+def test_perceptron_learning_panel_is_the_run_of_section_5():
+    # 01: "Section 5 prints the mistakes per epoch of this same run; their sum is the number
+    # of updates", and after the last update an epoch without mistakes ends the run
+    panel = perceptron_learning_panel()
+    run = Perceptron(n_features=2).fit(*separable_data(n=40, seed=0), epochs=50)
+    assert panel.controls["k"].max == sum(run.mistakes)
+    panel.set(k=panel.controls["k"].max)
+    assert str(run.mistakes) in summary_text(panel) and run.mistakes[-1] == 0
+
+
+# --- 03: vanishing gradients -----------------------------------------------------------
+
+
+def test_vanishing_panel_tanh_at_small_spread():
+    # 03: at depth=20 and spread=0.5, tanh's typical product is still around 10^-2 (within
+    # half an order of magnitude), far above the sigmoid's best case 0.25^20
+    panel = vanishing_panel()
+    panel.set(depth=20, spread=0.5)
+    (typical_tanh,) = find(r"tanh at most 1, typically (\d+(?:\.\d+)?(?:e[-+]?\d+)?)", panel)
+    assert abs(math.log10(float(typical_tanh)) + 2) <= 0.5
+    assert float(typical_tanh) == pytest.approx(derivative_products("tanh", 0.5)[19], rel=1e-2)
+    assert float(typical_tanh) > 0.25 ** 20
+
+
+# --- 05: backpropagation ---------------------------------------------------------------
+
+
+def test_backprop_panel_batch_of_twelve():
+    # 05: "a [2, 6, 5, N_O] network on 12 moons points"; cross-entropy gives two outputs
+    panel = backprop_panel()
+    panel.set(l=1, loss="mse")
+    text = summary_text(panel)
+    assert "[2, 6, 5, 1]" in text and "(12, 6)" in text, text
+    panel.set(loss="cross_entropy")
+    assert "[2, 6, 5, 2]" in summary_text(panel)
+
+
+# --- 06: the training panel ------------------------------------------------------------
+
+#: Positions of the learning-rate slider (10^(k/4)) named in notebook 06.
+LR = {"0.56": 10 ** -0.25, "1": 1.0, "1.78": 10 ** 0.25, "3.16": 10 ** 0.5}
+
+
+@pytest.fixture
+def training():
+    return training_panel()
+
+
+def training_accuracies(panel):
+    """(training, validation) accuracy of the panel's last run, as fractions."""
+    train, val = find(r"accuracy (\d+)% \(training\), (\d+)% \(validation\)", panel)
+    return int(train) / 100, int(val) / 100
+
+
+def test_training_panel_learns_the_moons_up_to_lr_056(training):
+    for lr in [10 ** (k / 4) for k in range(-4, 0)]:  # 0.1 ... 0.56
+        training.set(lr=lr)
+        assert min(training_accuracies(training)) >= 0.9, (lr, summary_text(training))
+
+
+def test_training_panel_switches_off_at_lr_1_and_diverges_from_316(training):
+    training.set(lr=LR["1"])
+    assert training_accuracies(training) == (0.5, 0.5)  # one class for every point
+    for lr in (LR["3.16"], 10 ** 0.75, 10.0):
+        training.set(lr=lr)
+        assert "diverged" in summary_text(training), lr
+
+
+def test_training_panel_cross_entropy_never_overflows(training):
+    training.set(loss="binary_cross_entropy", lr=LR["1"])
+    learned = training_accuracies(training)
+    assert min(learned) >= 0.9
+    training.set(lr=LR["1.78"])
+    assert "loss went up" in summary_text(training)
+    assert training_accuracies(training)[0] < learned[0]
+    training.set(lr=10.0)  # the top of the slider
+    assert "diverged" not in summary_text(training)
+    assert training_accuracies(training) == (0.5, 0.5)
+
+
+def test_training_panel_spirals_need_more_epochs(training):
+    moons = training_accuracies(training)  # the default: moons, 30 epochs
+    training.set(dataset="spirals")
+    short = training_accuracies(training)
+    training.set(epochs=100)
+    long = training_accuracies(training)
+    assert long[0] > short[0] and long[1] < moons[1] - 0.1
+    training.set(lr=LR["0.56"])
+    assert training_accuracies(training)[1] > long[1]
+
+
+# --- 07 and Neural_Networks: the regularization lab ------------------------------------
+
+
+@pytest.fixture(scope="module")
+def lab():
+    return regularization_lab()
+
+
+@pytest.fixture(scope="module")
+def lab_defaults(lab):
+    return dict(lab.values)
+
+
+def lab_run(lab, defaults, **settings):
+    """Set the lab to its defaults changed by ``settings``; return its summary numbers."""
+    lab.set(**{**defaults, **settings})
+    gap, = find(r"generalization gap[^:]*:\s*([-\d.]+)", lab)
+    train_loss, val_loss = find(r"loss: training ([-\d.]+), validation ([-\d.]+)", lab)
+    train_acc, val_acc = find(r"accuracy: training (\d+)%, validation (\d+)%", lab)
+    weights, = find(r"Σ‖W‖² = ([\d.e+]+)", lab)
+    return {"gap": float(gap), "train_loss": float(train_loss), "val_loss": float(val_loss),
+            "train_acc": int(train_acc) / 100, "val_acc": int(val_acc) / 100,
+            "weights": float(weights)}
+
+
+def increasing(values):
+    return all(a < b for a, b in zip(values, values[1:]))
+
+
+def test_lab_deeper_networks_widen_the_gap(lab, lab_defaults):
+    # 07 and Neural_Networks: hidden layers from 1 to 4, the gap grows, training loss falls
+    runs = [lab_run(lab, lab_defaults, hidden_layers=n) for n in (1, 2, 3, 4)]
+    assert increasing([r["gap"] for r in runs])
+    assert increasing([-r["train_loss"] for r in runs])
+
+
+def test_lab_wider_networks_widen_the_gap(lab, lab_defaults):
+    # Neural_Networks: "A larger width widens the gap further" (from the default width up)
+    runs = [lab_run(lab, lab_defaults, width=w) for w in (lab_defaults["width"], 64, 128)]
+    assert increasing([r["gap"] for r in runs])
+
+
+def test_lab_l2_steps_shrink_the_gap_and_the_weights(lab, lab_defaults):
+    # 07: lam through 0.001, 0.003, 0.01, 0.03: gap and Σ‖W‖² shrink, training loss rises;
+    # at 0.05 the validation accuracy drops further
+    runs = [lab_run(lab, lab_defaults, lam=lam) for lam in (0.0, 0.001, 0.003, 0.01, 0.03)]
+    assert increasing([-r["gap"] for r in runs])
+    assert increasing([-r["weights"] for r in runs])
+    assert increasing([r["train_loss"] for r in runs])
+    assert lab_run(lab, lab_defaults, lam=0.05)["val_acc"] < runs[-1]["val_acc"]
+
+
+def test_lab_lambda_sweep_has_its_validation_minimum_inside(lab, lab_defaults):
+    # Neural_Networks: step by step the gap shrinks until it stops shrinking, the training
+    # loss rises at every step, the validation loss falls and then rises again
+    grid = [round(0.005 * k, 3) for k in range(11)]  # 0 ... 0.05, the slider's range
+    runs = [lab_run(lab, lab_defaults, lam=lam) for lam in grid]
+    assert increasing([r["train_loss"] for r in runs])
+    val = [r["val_loss"] for r in runs]
+    assert 0 < val.index(min(val)) < len(grid) - 1
+    gaps = [r["gap"] for r in runs]
+    assert gaps.index(min(gaps)) > 0 and min(gaps) < gaps[0] / 5
+
+
+def test_lab_dropout_shrinks_the_gap(lab, lab_defaults):
+    # 07: dropout 0.3 and then 0.6 shrink the gap
+    runs = [lab_run(lab, lab_defaults, dropout=p) for p in (0.0, 0.3, 0.6)]
+    assert increasing([-r["gap"] for r in runs])
+
+
+def test_lab_noise_sets_how_much_there_is_to_overfit(lab, lab_defaults):
+    # 07: with noise=0.1 the gap vanishes, with noise=0.6 the same network overfits far more
+    default = lab_run(lab, lab_defaults)["gap"]
+    assert lab_run(lab, lab_defaults, noise=0.1)["gap"] < default / 10
+    assert lab_run(lab, lab_defaults, noise=0.6)["gap"] > 1.5 * default
+
+
+def test_lab_spirals_need_capacity(lab, lab_defaults):
+    # 07 and Neural_Networks: spirals without noise; 1 x 4 underfits, 2 x 32 gets nearly
+    # everything right, 4 x 128 keeps every training point but loses validation points;
+    # at the default noise 2 x 32 overfits
+    clean = {"dataset": "spirals", "noise": 0.0}
+    small = lab_run(lab, lab_defaults, **clean, hidden_layers=1, width=4)
+    assert max(small["train_acc"], small["val_acc"]) < 0.8
+    right = lab_run(lab, lab_defaults, **clean, hidden_layers=2, width=32)
+    assert right["train_acc"] >= 0.95 and right["val_acc"] >= 0.9
+    big = lab_run(lab, lab_defaults, **clean, hidden_layers=4, width=128)
+    assert big["train_acc"] == 1.0 and big["val_acc"] < right["val_acc"]
+    noisy = lab_run(lab, lab_defaults, dataset="spirals", hidden_layers=2, width=32)
+    assert noisy["train_acc"] - noisy["val_acc"] >= 0.2
+
+
+def test_lab_diverges_at_the_largest_learning_rate(lab, lab_defaults):
+    # 07: lr at its maximum with 4 hidden layers of width 128 diverges; losses show "—"
+    top = lab.controls["lr"].base ** lab.controls["lr"].max
+    lab.set(**{**lab_defaults, "lr": top, "hidden_layers": 4, "width": 128})
+    text = summary_text(lab)
+    assert "diverged" in text and "—" in text, text
