@@ -657,6 +657,16 @@ def test_the_kit_reference_passes(name):
     assert result.passed, result.message
     assert result.status == "passed" and result.mistake is None
     assert result.message.startswith("Correct")
+    assert result.example is not None  # one input with the expected and received output
+
+
+def test_a_random_exercise_that_passes_says_what_was_checked():
+    result = check("dropout_mask", EXERCISES["dropout_mask"].reference)
+    assert "share of zeros" in result.message and "same rng seed" in result.message
+    assert result.example.expected == "an array of shape (4, 5) holding 0 and 2"
+    result = check("minibatch_indices", EXERCISES["minibatch_indices"].reference)
+    assert "uniform" in result.message
+    assert "4 batches of sizes [3, 3, 3, 1]" in result.example.expected
 
 
 def _relu_loop(z):

@@ -137,11 +137,13 @@ class Exercise:
         The catalogue, in the order in which they are tried.
     cases : callable () -> list of Case, or None
         The test inputs of a deterministic exercise (seeded).
-    properties : callable (exercise, answer) -> Finding or None, or None
-        For an answer that draws random numbers: checks its properties and returns None
-        if all hold, else a ``Finding``.
+    properties : callable (exercise, answer) -> Finding or Example, or None
+        For an answer that draws random numbers: checks its properties and returns a
+        ``Finding`` if one fails, else an ``Example`` (one input and the answer's output).
     parts : tuple of str
         Names of the parts of a returned tuple (e.g. ``("w", "b")``), for messages.
+    checked : str
+        For a random exercise, the properties its check tests (said when it passes).
     """
 
     name: str
@@ -154,6 +156,7 @@ class Exercise:
     cases: Callable | None = None
     properties: Callable | None = None
     parts: tuple = ()
+    checked: str = ""
 
     @property
     def signature(self):
@@ -466,7 +469,8 @@ def fmt(value):
     if isinstance(value, np.ndarray):
         text = np.array2string(value, precision=4, suppress_small=True, threshold=40,
                                edgeitems=3, max_line_width=88)
-        return text if value.dtype == np.float64 else f"{text} ({value.dtype})"
+        plain = value.dtype == np.float64 or value.dtype.kind in "iu"
+        return text if plain else f"{text} ({value.dtype})"
     if isinstance(value, (list, tuple)):
         items = [fmt(v) for v in value]
         open_, close = ("[", "]") if isinstance(value, list) else ("(", ")")
@@ -518,8 +522,9 @@ def run_check(exercise, answer):
         )
     try:
         if exercise.properties is not None:
-            finding = exercise.properties(exercise, answer)
-            example = None
+            outcome = exercise.properties(exercise, answer)
+            finding, example = (outcome, None) if isinstance(outcome, Finding) \
+                else (None, outcome)
         else:
             finding, example = _compare_with_reference(exercise, answer)
     except NotDone:
@@ -535,7 +540,7 @@ def run_check(exercise, answer):
 
 def _passed_text(exercise):
     if exercise.properties is not None:
-        return f"Correct: every property of {exercise.signature} holds."
+        return f"Correct: {exercise.checked}."
     cases = exercise.cases()
     dtypes = sorted({np.dtype(c.dtype).name for c in cases})
     return (

@@ -55,10 +55,12 @@ def _dropout_properties(exercise, answer):
         return (mask.astype(np.float64), example), None
 
     # 1. shape (a tuple and a list) on small cases
+    shown = None  # the example a passing answer shows: the first case
     for shape, p, seed in [((4, 5), 0.5, 0), ([3, 7], 0.2, 1), ((10,), 0.5, 2)]:
         result, finding = run(shape, p, seed)
         if finding:
             return finding
+        shown = shown or result[1]
     # 2. on a large mask: the share of zeros, then the kept value
     shape, size = (1000, 200), 200_000
     for p, seed in [(0.2, 10), (0.5, 11), (0.8, 12)]:
@@ -109,7 +111,7 @@ def _dropout_properties(exercise, answer):
     (other, _), _ = run((50, 40), 0.5, 31)
     if np.array_equal(first, other):
         return Finding("", "fixed_seed", example)
-    return None
+    return shown
 
 
 def _global_rng_mask(shape, p, rng):
@@ -129,6 +131,9 @@ DROPOUT_MASK = Exercise(
     equation="inverted dropout, §4.6.2",
     reference=dropout_mask,
     properties=_dropout_properties,
+    checked="the shape, the values 0 and 1/(1 − p), the share of zeros (within 8 standard "
+            "deviations of p), independent entries, the same mask for the same rng seed and "
+            "another mask for another seed all hold",
     mistakes=(
         Mistake(
             "keep_probability",
