@@ -13,7 +13,7 @@ from mlp_core.data import make_moons
 from mlp_core.plotting import boundary_figure, figure_to_png, training_figure
 from mlp_core.plotting.regularization import dropout_figure
 from mlp_core.plotting.training import boundary_and_loss_figure
-from mlp_core.widgets.overfitting import dropout_masks
+from mlp_core.widgets.regularization import _dropout_masks
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +66,7 @@ def test_shared_builder_draws_the_same_panels_in_either_order(run):
 
 
 def test_dropout_figure_names_hidden_layers_with_superscripts():
-    masks = dropout_masks(0.5, 0, (4, 10, 10, 10, 3))
+    masks = _dropout_masks(0.5, 0, (4, 10, 10, 10, 3))
     fig = dropout_figure(masks, 0.5, 0, (4, 10, 10, 10, 3))
     labels = [t.get_text() for t in fig.axes[1].get_xticklabels()]
     assert labels == ["h⁽¹⁾", "h⁽²⁾", "h⁽³⁾"]

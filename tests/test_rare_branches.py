@@ -18,7 +18,7 @@ from mlp_core.plotting import draw_network, new_figure  # noqa: E402
 from mlp_core.plotting.activations import vanishing_figure  # noqa: E402
 from mlp_core.plotting.training import probability_grid  # noqa: E402
 from mlp_core.widgets import forward_panel  # noqa: E402
-from mlp_core.widgets.overfitting import _early_stopping_summary  # noqa: E402
+from mlp_core.widgets.regularization import _early_stopping_summary  # noqa: E402
 from mlp_core.widgets.training import _summary  # noqa: E402
 from mlp_core.widgets.training import _train as train_toy  # noqa: E402
 

@@ -10,7 +10,9 @@ from matplotlib.collections import LineCollection
 from panel_checks import exercise
 
 from mlp_core import ACTIVATIONS, MLP, Perceptron, step
+from mlp_core.activations import derivative_products
 from mlp_core.data import make_xor, separable_data
+from mlp_core.network import parameter_table
 from mlp_core.plotting import activation_figure, draw_network, network_figure, new_figure
 from mlp_core.plotting.activations import vanishing_figure
 from mlp_core.widgets import (
@@ -23,10 +25,8 @@ from mlp_core.widgets import (
     structure_panel,
     vanishing_panel,
 )
-from mlp_core.widgets.activations import derivative_products
 from mlp_core.widgets.controls import int_slider
-from mlp_core.widgets.perceptron import learning_run
-from mlp_core.widgets.structure import parameter_table
+from mlp_core.widgets.perceptron import _learning_run
 
 
 def extremes(panel, name, between):
@@ -54,7 +54,7 @@ def test_perceptron_learning_panel_steps_and_datasets():
     # the slider ends exactly where the rule has converged: after k.max updates every point
     # is classified correctly, after one update fewer not yet
     X, y = separable_data()
-    states, _ = learning_run(X, y)
+    states, _ = _learning_run(X, y)
     k_max = panel.controls["k"].max
     assert np.array_equal(step(X @ states[k_max][0] + states[k_max][1]), y)
     assert not np.array_equal(step(X @ states[k_max - 1][0] + states[k_max - 1][1]), y)
@@ -144,10 +144,10 @@ def test_separable_data_converges_and_xor_does_not():
     X, y = separable_data()
     assert X.shape == (40, 2) and set(np.unique(y)) == {0, 1}
     assert Perceptron(2).fit(X, y, epochs=100).converged
-    states, mistakes = learning_run(X, y)
+    states, mistakes = _learning_run(X, y)
     assert mistakes[-1] == 0 and len(states) - 1 == sum(mistakes)
     X, y = make_xor(n=40, noise=0.25, seed=0)
-    states, mistakes = learning_run(X, y)
+    states, mistakes = _learning_run(X, y)
     assert min(mistakes) > 0 and len(states) == 101
 
 

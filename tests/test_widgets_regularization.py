@@ -28,8 +28,8 @@ from mlp_core.widgets import (  # noqa: E402
     early_stopping_panel,
     regularization_lab,
 )
-from mlp_core.widgets.overfitting import dropout_masks  # noqa: E402
-from mlp_core.widgets.regularization_lab import (  # noqa: E402
+from mlp_core.widgets.regularization import (  # noqa: E402
+    _dropout_masks,
     _lab_data,
     _lab_run,
     _lab_summary,
@@ -181,11 +181,11 @@ def test_dropout_panel_every_control_redraws(name):
 
 @pytest.mark.parametrize("p", [0.0, 0.25, 0.5, 0.8])
 def test_dropout_masks_are_inverted(p):
-    masks = dropout_masks(p, seed=3)
+    masks = _dropout_masks(p, seed=3)
     assert [m.shape for m in masks] == [(10,), (10,)]
     for m in masks:
         assert set(np.unique(m)) <= {0.0, 1 / (1 - p)}
-    mean = np.mean([np.concatenate(dropout_masks(p, seed=s)) for s in range(2000)])
+    mean = np.mean([np.concatenate(_dropout_masks(p, seed=s)) for s in range(2000)])
     assert mean == pytest.approx(1.0, abs=0.05)
 
 

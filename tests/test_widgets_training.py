@@ -11,7 +11,7 @@ from mlp_core.plotting import new_figure, plot_loss_curves, training_figure
 from mlp_core.plotting.training import LOSS_CAP
 from mlp_core.recipes import toy_split, train_toy_network
 from mlp_core.widgets import backprop_panel, training_panel
-from mlp_core.widgets.backprop import backprop_state
+from mlp_core.widgets.backprop import _backprop_state
 from mlp_core.widgets.training import _train
 
 
@@ -42,8 +42,8 @@ def test_backprop_state_shapes_and_lambda(loss):
     n_out = 2 if loss == "cross_entropy" else 1
     sizes = [2, 6, 5, n_out]
     for l in (1, 2, 3):
-        plain = backprop_state(l, loss, 0.0, "tanh")
-        reg = backprop_state(l, loss, 0.5, "tanh")
+        plain = _backprop_state(l, loss, 0.0, "tanh")
+        reg = _backprop_state(l, loss, 0.5, "tanh")
         assert plain["delta"].shape == (12, sizes[l])
         assert plain["grad_W"].shape == (sizes[l], sizes[l - 1])
         np.testing.assert_allclose(plain["delta"], reg["delta"])  # λ leaves δ alone

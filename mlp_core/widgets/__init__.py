@@ -9,10 +9,9 @@ from .backprop import backprop_panel
 from .base import Panel, one_blas_thread, set_figure_dpi
 from .controls import dropdown, float_slider, int_slider, log_slider
 from .forward import forward_panel
-from .overfitting import dropout_panel, early_stopping_panel
 from .perceptron import perceptron_learning_panel, perceptron_panel
 from .questions import PredictReveal, predict_then_reveal
-from .regularization_lab import regularization_lab
+from .regularization import dropout_panel, early_stopping_panel, regularization_lab
 from .structure import structure_panel
 from .training import training_panel
 

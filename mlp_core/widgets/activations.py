@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..activations import ACTIVATIONS
+from ..activations import ACTIVATIONS, derivative_products
 from ..plotting.activations import activation_figure, vanishing_figure
 from .base import Panel
 from .controls import dropdown, float_slider, int_slider
 
-__all__ = ["activation_panel", "derivative_products", "vanishing_panel"]
+__all__ = ["activation_panel", "vanishing_panel"]
 
 #: Largest depth on the vanishing-gradient axis.
 D_MAX = 20
@@ -50,32 +50,6 @@ def activation_panel():
                  title="Activation functions and their derivatives")
 
 
-def derivative_products(name, spread, d_max=D_MAX, n_draws=2000, seed=0):
-    """Typical product Π_{l=1..d} σ'(z^(l)) for random pre-activations z^(l) ~ N(0, spread²).
-
-    Parameters
-    ----------
-    name : str
-        A key of ``ACTIVATIONS``.
-    spread : float >= 0
-        Standard deviation of the pre-activations (0 puts every z at 0).
-    d_max : int
-        Largest depth.
-    n_draws : int
-        Independent chains of d_max pre-activations.
-    seed : int
-        Seed for ``np.random.default_rng``.
-
-    Returns
-    -------
-    ndarray of shape (d_max,)
-        The median over the draws of the product after d = 1 .. d_max layers.
-    """
-    z = np.random.default_rng(seed).normal(0.0, spread, size=(n_draws, d_max))
-    products = np.cumprod(ACTIVATIONS[name].derivative(z), axis=1)
-    return np.median(products, axis=0)
-
-
 def vanishing_panel(seed=0):
     """Depth and spread sliders; products of σ'(z) through d layers on a log axis.
 
@@ -93,9 +67,9 @@ def vanishing_panel(seed=0):
 
     def draw(depth, spread):
         typical = {f"typical sigmoid, z ~ N(0, {spread:g}²)": derivative_products(
-                       "sigmoid", spread, seed=seed),
+                       "sigmoid", spread, d_max=D_MAX, seed=seed),
                    f"typical tanh, z ~ N(0, {spread:g}²)": derivative_products(
-                       "tanh", spread, seed=seed)}
+                       "tanh", spread, d_max=D_MAX, seed=seed)}
         curves = {**maxima, **typical}
         fig = vanishing_figure(curves, depth)
         sig, tan = (v[depth - 1] for v in typical.values())

@@ -17,13 +17,13 @@ from ..plotting.backprop import backprop_figure
 from .base import Panel
 from .controls import dropdown, float_slider, int_slider
 
-__all__ = ["backprop_panel", "backprop_state"]
+__all__ = ["backprop_panel"]
 
 #: Hidden-layer sizes of the panel's network (L = 2).
 HIDDEN = (6, 5)
 
 
-def backprop_state(l, loss, lam, activation, *, n_samples=12, seed=0):
+def _backprop_state(l, loss, lam, activation, *, n_samples=12, seed=0):
     """Run one forward and one backward pass; return what the panel shows.
 
     Parameters
@@ -96,7 +96,7 @@ def backprop_panel(seed=0, n_samples=12):
     }
 
     def draw(l, loss, lam, activation):
-        state = backprop_state(l, loss, lam, activation, n_samples=n_samples, seed=seed)
+        state = _backprop_state(l, loss, lam, activation, n_samples=n_samples, seed=seed)
         fig = backprop_figure(state["delta"], state["grad_W"], state["grad_b"], l)
         return fig, _summary(state, l, lam)
 

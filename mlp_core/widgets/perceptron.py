@@ -17,7 +17,7 @@ from ..plotting.perceptron import perceptron_figure, perceptron_learning_figure
 from .base import Panel
 from .controls import dropdown, float_slider, int_slider
 
-__all__ = ["learning_run", "perceptron_learning_panel", "perceptron_panel"]
+__all__ = ["perceptron_learning_panel", "perceptron_panel"]
 
 #: Learning-rule updates the step slider can reach.
 MAX_UPDATES = 100
@@ -25,7 +25,7 @@ MAX_UPDATES = 100
 MAX_EPOCHS = 15
 
 
-def learning_run(X, y, max_updates=MAX_UPDATES, max_epochs=MAX_EPOCHS):
+def _learning_run(X, y, max_updates=MAX_UPDATES, max_epochs=MAX_EPOCHS):
     """Apply the perceptron rule (w, b start at 0, samples in order) and record every update.
 
     Returns
@@ -102,7 +102,7 @@ def perceptron_learning_panel(seed=0):
     runs = {}
     for name, (X, y) in {"separable": separable_data(seed=seed),
                          "XOR": make_xor(n=40, noise=0.25, seed=seed)}.items():
-        runs[name] = (X, y, *learning_run(X, y))
+        runs[name] = (X, y, *_learning_run(X, y))
 
     def draw(dataset, k):
         X, y, states, mistakes = runs[dataset]

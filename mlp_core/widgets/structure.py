@@ -8,33 +8,12 @@ number of outputs N_O; the panel redraws the network and lists the shape of ever
 
 from __future__ import annotations
 
-from ..network import MLP
+from ..network import MLP, parameter_table
 from ..plotting.structure import network_figure
 from .base import Panel
 from .controls import int_slider
 
-__all__ = ["parameter_table", "structure_panel"]
-
-
-def parameter_table(layer_sizes):
-    """One row per layer l = 1 .. L+1: (l, shape of W^(l), shape of b^(l), count).
-
-    W^(l) joins layer l-1 to layer l and has shape (N_l, N_{l-1}) (Eqs. 2-4, 11); b^(l) has
-    shape (N_l,). Layer 0 is the input x, layer L+1 the output ŷ.
-
-    Parameters
-    ----------
-    layer_sizes : sequence of int
-        [N_I, N_1, ..., N_L, N_O].
-
-    Returns
-    -------
-    list of (int, (int, int), (int,), int)
-    """
-    return [
-        (l, (n_out, n_in), (n_out,), n_out * n_in + n_out)
-        for l, (n_in, n_out) in enumerate(zip(layer_sizes[:-1], layer_sizes[1:]), start=1)
-    ]
+__all__ = ["structure_panel"]
 
 
 def _layer_name(l, n_layers):
