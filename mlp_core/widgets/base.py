@@ -27,8 +27,7 @@ from .controls import check_control_value
 __all__ = ["Panel", "diverged_message", "number_or_dash", "one_blas_thread", "set_figure_dpi"]
 
 #: Resolution of the PNG a panel draws (``set_figure_dpi`` changes it). The image is shown
-#: at its own pixel size, so this sets how large a figure appears; 80 keeps the regularization
-#: lab's redraw within its 250 ms goal on a laptop.
+#: at its own pixel size, so this sets how large a figure appears.
 _figure_dpi = 80
 DPI_RANGE = (40, 300)
 
@@ -38,10 +37,9 @@ def set_figure_dpi(dpi):
 
     A panel shows its PNG at the image's own pixel size, so a higher dpi makes the figure
     larger and its text easier to read from the back of a lecture hall (about 120 on a
-    projector). Rendering grows with the pixel count, training does not: the regularization
-    lab's median redraw went from about 150 ms at 80 dpi to about 165 ms at 120 dpi
-    (``benchmarks/bench_lab.py --dpi 120``), plus the transfer of a PNG 1.7x the bytes.
-    Panels already on screen follow at their next redraw.
+    projector). Rendering time grows with the pixel count, training time does not
+    (``benchmarks/bench_lab.py --dpi N`` measures the lab's redraw). Panels already on screen
+    follow at their next redraw.
 
     Parameters
     ----------
