@@ -10,6 +10,7 @@ from . import data
 from .activations import (
     ACTIVATIONS,
     Activation,
+    derivative_products,
     get_activation,
     identity,
     identity_derivative,
@@ -41,7 +42,7 @@ from .losses import (
     softmax,
 )
 from .metrics import accuracy, predict_classes, r2_score
-from .network import MLP, ForwardCache, Gradients
+from .network import MLP, ForwardCache, Gradients, parameter_table
 from .perceptron import Perceptron, step
 from .regularization import EarlyStopping, dropout_mask, l2_penalty
 from .training import History, TrainingDivergedError, fit, sgd_step, train_one_epoch
@@ -68,6 +69,7 @@ __all__ = [
     "data",
     "dense_backward",
     "dense_forward",
+    "derivative_products",
     "dropout_mask",
     "fit",
     "get_activation",
@@ -81,6 +83,7 @@ __all__ = [
     "mean_squared_error",
     "mean_squared_error_delta",
     "numerical_gradient",
+    "parameter_table",
     "predict_classes",
     "r2_score",
     "relative_error",

@@ -40,7 +40,7 @@ def relu(z):
 def relu_derivative(z):
     """ReLU'(z) = 1 if z > 0 else 0, Eq. (6); at z = 0 we take the left derivative, 0."""
     z = np.asarray(z)
-    return (z > 0).astype(z.dtype if np.issubdtype(z.dtype, np.floating) else np.float64)
+    return (z > 0).astype(z.dtype if z.dtype.kind == "f" else np.float64)  # float keeps dtype
 
 
 def sigmoid(z):

@@ -88,11 +88,13 @@ def dense_backward(delta, h_prev, W, lam=0.0, check=True, *, propagate=True):
     if check:
         delta, h_prev, W, lam = _check_layer_backward(delta, h_prev, W, lam)
     n = delta.shape[0]
-    # Eqs. (23)-(24), averaged: δ.T @ h_prev sums the outer products δ_i h_iᵀ over the rows.
-    grad_W = delta.T @ h_prev / n
+    # Eqs. (23)-(24), averaged: δ.T @ h_prev sums the outer products δ_i h_iᵀ over the rows,
+    grad_W = delta.T @ h_prev
+    grad_W /= n  # then / n for the batch mean (in place, as the next lines: no new arrays)
     if lam:
         grad_W += lam * W  # the derivative λ W^(l) of s = λ/2 Σ ‖W^(l)‖², Eq. (15)
-    grad_b = delta.sum(axis=0) / n  # Eq. (25), averaged over the batch
+    grad_b = delta.sum(axis=0)  # Eq. (25), summed over the batch ...
+    grad_b /= n  # ... and averaged
     # Eq. (22), the first factor: δ^(l) · W^(l), rows times W, no transpose (see above).
     delta_W = delta @ W if propagate else None
     return grad_W, grad_b, delta_W
