@@ -1,0 +1,112 @@
+"""How the kit is installed and started: requirements files.
+
+Some tests here run pip or make in a scratch folder; they take seconds each.
+"""
+
+
+from __future__ import annotations
+
+import ast
+import sys
+from importlib.metadata import distribution, packages_distributions
+from pathlib import Path
+
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+
+REPO = Path(__file__).resolve().parents[1]
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+#: Tools only the tests use: none may reach a student's install.
+TEST_TOOLS = {"pytest", "pytest-xdist", "nbval", "coverage", "hypothesis", "playwright", "ruff"}
+#: What the Makefile's test targets run, named directly in requirements-test.txt:
+#: pytest, -n 2 (pytest-xdist), --nbval (nbval), ruff, the browser tests' playwright.
+MAKE_TEST_TOOLS = {"pytest", "pytest-xdist", "nbval", "ruff", "playwright"}
+KIT_NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
+
+
+# ---------------------------------------------------------------- requirements files
+
+
+def read_requirements(path):
+    """{canonical name: extras} named by a requirements file and the files it includes (-r);
+    ``-e .`` counts as this project (pyproject's name)."""
+    found = {}
+    for raw in Path(path).read_text().splitlines():
+        line = raw.split(" #", 1)[0].strip()
+        if not line or line.startswith("#") or line.startswith(("-c", "--constraint")):
+            continue
+        if line.startswith(("-r", "--requirement")):
+            found.update(read_requirements(Path(path).parent / line.split(maxsplit=1)[1]))
+        elif line in ("-e .", "--editable ."):
+            found["mlp-core"] = frozenset()
+        else:
+            requirement = Requirement(line)
+            found[canonicalize_name(requirement.name)] = frozenset(requirement.extras)
+    return found
+
+
+def installed_closure(requirements):
+    """Canonical names of the installed distributions ``requirements`` pull in (themselves
+    included), following each one's dependencies with markers evaluated here."""
+    seen, todo = set(), list(requirements.items())
+    while todo:
+        name, extras = todo.pop()
+        if (name, extras) in seen:
+            continue
+        seen.add((name, extras))
+        for line in distribution(name).requires or []:
+            requirement = Requirement(line)
+            marker = requirement.marker
+            if marker is None or any(marker.evaluate({"extra": e}) for e in extras | {""}):
+                todo.append((canonicalize_name(requirement.name),
+                             frozenset(requirement.extras)))
+    return {name for name, _ in seen}
+
+
+def third_party_imports(paths):
+    """Top-level names of the absolute imports in ``paths`` that are neither the standard
+    library nor a module of the repository; {name: first file importing it}."""
+    local = {p.stem for p in REPO.rglob("*.py") if ".venv" not in p.parts} | {"mlp_core"}
+    found = {}
+    for path in paths:
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                names = [node.module]
+            else:
+                continue
+            for name in names:
+                top = name.split(".")[0]
+                if top not in sys.stdlib_module_names and top not in local:
+                    found.setdefault(top, path.relative_to(REPO))
+    return found
+
+
+def unresolved(imports, closure):
+    """The imports whose distribution is not in ``closure``."""
+    distributions = packages_distributions()
+    return {name: str(path) for name, path in imports.items()
+            if not {canonicalize_name(d) for d in distributions.get(name, [])} & closure}
+
+
+def test_student_requirements_hold_no_test_tool():
+    named = read_requirements(REPO / "requirements.txt")
+    assert "mlp-core" in named, "requirements.txt must install the kit itself (-e .)"
+    assert not set(named) & TEST_TOOLS
+    pulled_in = installed_closure(named) & TEST_TOOLS
+    assert not pulled_in, f"requirements.txt pulls in test tools: {sorted(pulled_in)}"
+
+
+def test_test_requirements_name_every_tool_make_test_runs():
+    named = read_requirements(REPO / "requirements-test.txt")
+    assert set(read_requirements(REPO / "requirements.txt")) <= set(named)
+    assert MAKE_TEST_TOOLS <= set(named), sorted(MAKE_TEST_TOOLS - set(named))
+
+
+def test_every_import_of_the_tests_comes_with_requirements_test():
+    closure = installed_closure(read_requirements(REPO / "requirements-test.txt"))
+    imports = third_party_imports(sorted((REPO / "tests").rglob("*.py")))
+    assert {"numpy", "pytest", "playwright", "nbformat"} <= set(imports)  # the scan sees them
+    assert not unresolved(imports, closure)
