@@ -10,6 +10,13 @@ SANITIZE := tests/nbval_sanitize.cfg
 
 .PHONY: lab test unit nbval browser notebooks lint bench clean constraints-upgrade
 
+# pip as make runs it. pip shows the warnings of a package build even under --quiet, and
+# setuptools warns at every editable install of a package that is not in a src/ folder
+# ("Editable installation. Please be careful with folders in your working directory with the
+# same name as your package as they may take precedence during imports."). Here that folder is
+# the package itself, so the filter hides that one warning (tests/test_setup.py checks it).
+PIP := PYTHONWARNINGS="ignore:Editable installation:UserWarning" $(BIN)/python -m pip
+
 # The virtual environment, made by $(PYTHON): 3.10 or newer (else make PYTHON=python3.12 lab).
 # If making it fails (no venv module: Debian/Ubuntu without python3-venv, where venv stops
 # after writing bin/python; or pip cannot be upgraded), the half-made .venv is removed, so
@@ -28,18 +35,18 @@ $(BIN)/python:
 		echo "make: '$(PYTHON) -m venv $(VENV)' failed; removed the half-made $(VENV)." \
 			"On Debian/Ubuntu: apt-get install python3-venv (python3.X-venv for another version)" >&2; \
 		exit 1; }; \
-	$(BIN)/python -m pip install --quiet --upgrade pip || { rm -rf $(VENV); \
+	$(PIP) install --quiet --upgrade pip || { rm -rf $(VENV); \
 		echo "make: upgrading pip in the new $(VENV) failed (see above); removed $(VENV)" >&2; \
 		exit 1; }
 
 # constraints.txt: the versions the tests last passed with (see its header).
 $(VENV)/.lab-installed: requirements.txt pyproject.toml constraints.txt | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -r requirements.txt -c constraints.txt
+	$(PIP) install --quiet -r requirements.txt -c constraints.txt
 	touch $@
 
 $(VENV)/.test-installed: requirements.txt requirements-test.txt pyproject.toml constraints.txt \
 		| $(BIN)/python
-	$(BIN)/python -m pip install --quiet -r requirements-test.txt -c constraints.txt
+	$(PIP) install --quiet -r requirements-test.txt -c constraints.txt
 	touch $(VENV)/.lab-installed $@
 
 # For maintainers, in a fresh clone (a working .venv with extra packages would pin those too):
@@ -51,7 +58,7 @@ constraints-upgrade: | $(BIN)/python
 		echo "make: constraints.txt pins Python 3.11 (the CI machine's), but .venv is" \
 			"Python $$($(BIN)/python -c 'import platform; print(platform.python_version())')." \
 			"Run make clean, then make PYTHON=python3.11 constraints-upgrade" >&2; exit 1; }
-	$(BIN)/python -m pip install --quiet --upgrade --upgrade-strategy eager -r requirements-test.txt
+	$(PIP) install --quiet --upgrade --upgrade-strategy eager -r requirements-test.txt
 	{ grep '^#' constraints.txt; $(BIN)/python -m pip freeze --exclude-editable \
 		| sed 's/$$/ ; python_version == "3.11"/'; } > constraints.txt.new
 	mv constraints.txt.new constraints.txt
@@ -86,7 +93,7 @@ notebooks: $(VENV)/.test-installed
 		--ExecutePreprocessor.timeout=120 notebooks/*.ipynb
 
 bench: $(VENV)/.test-installed
-	$(BIN)/python -m pip install --quiet -r requirements-bench.txt -c constraints.txt
+	$(PIP) install --quiet -r requirements-bench.txt -c constraints.txt
 	$(BIN)/python benchmarks/bench_classroom.py
 	$(BIN)/python benchmarks/bench_large_batch.py
 	$(BIN)/python benchmarks/bench_lab.py

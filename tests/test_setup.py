@@ -1,4 +1,4 @@
-"""How the kit is installed and started: requirements files.
+"""How the kit is installed and started: requirements files and the quiet install.
 
 Some tests here run pip or make in a scratch folder; they take seconds each.
 """
@@ -7,6 +7,10 @@ Some tests here run pip or make in a scratch folder; they take seconds each.
 from __future__ import annotations
 
 import ast
+import os
+import re
+import shlex
+import subprocess
 import sys
 from importlib.metadata import distribution, packages_distributions
 from pathlib import Path
@@ -110,3 +114,36 @@ def test_every_import_of_the_tests_comes_with_requirements_test():
     imports = third_party_imports(sorted((REPO / "tests").rglob("*.py")))
     assert {"numpy", "pytest", "playwright", "nbformat"} <= set(imports)  # the scan sees them
     assert not unresolved(imports, closure)
+
+
+# ---------------------------------------------------------------- quiet install (make)
+
+
+def run(command, **kwargs):
+    return subprocess.run(command, capture_output=True, text=True, cwd=REPO, **kwargs)
+
+
+def test_make_installs_the_kit_without_setuptools_editable_warning(tmp_path):
+    """make's pip command line installs the editable kit without setuptools' "Editable
+    installation" warning; the same command without make's PYTHONWARNINGS shows it (so the
+    check sees the warning when it is there)."""
+    venv = tmp_path / "venv"
+    made = run(["make", f"VENV={venv}", f"{venv}/bin/python"])  # the Makefile's own rule
+    assert made.returncode == 0, made.stdout + made.stderr
+    dry = run(["make", "-n", f"VENV={venv}", f"{venv}/.lab-installed"])
+    assert dry.returncode == 0, dry.stderr
+    line = next(line for line in dry.stdout.splitlines() if " -m pip install" in line)
+    words = shlex.split(line)
+    settings = dict(w.split("=", 1) for w in words if re.fullmatch(r"[A-Z_]+=.*", w))
+    command = [w for w in words if not re.fullmatch(r"[A-Z_]+=.*", w)]
+    assert command[-4:] == ["-r", "requirements.txt", "-c", "constraints.txt"], line
+    # Only the kit itself is built by a build backend; the rest are wheels.
+    command = [*command[:-4], "--no-deps", "-e", "."]
+    environ = {k: v for k, v in os.environ.items() if k != "PYTHONWARNINGS"}
+    quiet = run(command, env={**environ, **settings})
+    assert quiet.returncode == 0, quiet.stdout + quiet.stderr
+    assert "Editable installation" not in quiet.stdout + quiet.stderr
+    plain = run(command, env=environ)
+    assert "Editable installation" in plain.stdout + plain.stderr, (
+        "setuptools no longer warns at an editable install: the Makefile's PYTHONWARNINGS "
+        "filter can go (and this test with it)")
