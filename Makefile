@@ -1,5 +1,5 @@
 # Two commands for a fresh machine (Python 3.10+ as python3, else: make PYTHON=python3.12 lab):
-#   make lab    opens JupyterLab on notebooks/Neural_Networks.ipynb
+#   make lab    opens JupyterLab on notebooks/Neural_Networks.ipynb, its panels drawn before running
 #   make test   runs every test: unit tests, nbval on every notebook, browser tests
 # Both create (or reuse) the virtual environment .venv and install what they need.
 
@@ -64,11 +64,12 @@ constraints-upgrade: | $(BIN)/python
 	mv constraints.txt.new constraints.txt
 	touch $(VENV)/.lab-installed $(VENV)/.test-installed
 
-# JupyterLab refuses to run as root (containers, some cloud machines) unless told it may.
-ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
-
+# scripts/start_lab.py trusts notebooks/*.ipynb for this user (so the panels' stored pictures
+# show before running), then runs jupyter lab on the repository with the kit's configuration
+# (jupyter-settings/) and notebooks/Neural_Networks.ipynb as start page (the printed links and
+# the opened page land there), adding --allow-root when run as root.
 lab: $(VENV)/.lab-installed
-	$(BIN)/jupyter lab $(ALLOW_ROOT) notebooks/Neural_Networks.ipynb
+	$(BIN)/python scripts/start_lab.py
 
 test: lint unit nbval browser
 

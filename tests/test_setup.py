@@ -1,12 +1,17 @@
-"""How the kit is installed and started: requirements files and the quiet install.
+"""How the kit is installed and started: requirements files, the quiet install, make lab's
+launcher and settings, and the widget state the notebooks store.
 
-Some tests here run pip or make in a scratch folder; they take seconds each.
+The browser side (the printed link, panels before running) is in
+tests/browser/test_first_open.py. Some tests here run pip or make in a scratch folder;
+they take seconds each.
 """
 
 
 from __future__ import annotations
 
 import ast
+import importlib.util
+import json
 import os
 import re
 import shlex
@@ -15,6 +20,8 @@ import sys
 from importlib.metadata import distribution, packages_distributions
 from pathlib import Path
 
+import nbformat
+import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
@@ -27,6 +34,17 @@ TEST_TOOLS = {"pytest", "pytest-xdist", "nbval", "coverage", "hypothesis", "play
 #: pytest, -n 2 (pytest-xdist), --nbval (nbval), ruff, the browser tests' playwright.
 MAKE_TEST_TOOLS = {"pytest", "pytest-xdist", "nbval", "ruff", "playwright"}
 KIT_NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
+
+
+def load_script(path):
+    """A file of scripts/ as a module (scripts/ is not a package)."""
+    spec = importlib.util.spec_from_file_location(Path(path).stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+start_lab = load_script(REPO / "scripts" / "start_lab.py")
 
 
 # ---------------------------------------------------------------- requirements files
@@ -116,6 +134,15 @@ def test_every_import_of_the_tests_comes_with_requirements_test():
     assert not unresolved(imports, closure)
 
 
+def test_every_import_of_the_launcher_comes_with_requirements():
+    closure = installed_closure(read_requirements(REPO / "requirements.txt"))
+    paths = [REPO / "scripts" / "start_lab.py", REPO / "jupyter-settings" /
+             "jupyter_server_config.py"]
+    imports = third_party_imports(paths)
+    assert "nbformat" in imports
+    assert not unresolved(imports, closure)
+
+
 # ---------------------------------------------------------------- quiet install (make)
 
 
@@ -147,3 +174,110 @@ def test_make_installs_the_kit_without_setuptools_editable_warning(tmp_path):
     assert "Editable installation" in plain.stdout + plain.stderr, (
         "setuptools no longer warns at an editable install: the Makefile's PYTHONWARNINGS "
         "filter can go (and this test with it)")
+
+
+# ---------------------------------------------------------------- make lab's launcher
+
+
+def test_lab_starts_on_the_module_notebook_in_the_repository():
+    command = start_lab.lab_command(["--no-browser"])
+    assert command[:3] == [sys.executable, "-m", "jupyterlab"]
+    assert f"--LabApp.default_url=/lab/tree/{start_lab.START_NOTEBOOK}" in command
+    assert f"--ServerApp.root_dir={REPO}" in command
+    assert command[-1] == "--no-browser"
+    assert (REPO / start_lab.START_NOTEBOOK).is_file()
+    assert ("--allow-root" in command) == (os.geteuid() == 0)
+    other = start_lab.lab_command(["--ServerApp.root_dir=/elsewhere"])
+    assert [w for w in other if w.startswith("--ServerApp.root_dir=")] == [
+        "--ServerApp.root_dir=/elsewhere"]
+
+
+def test_lab_reads_the_kit_server_configuration_first():
+    environ = start_lab.lab_environment({"JUPYTER_CONFIG_PATH": os.pathsep.join(["/a", "/b"])})
+    assert environ["JUPYTER_CONFIG_PATH"].split(os.pathsep) == [
+        str(REPO / "jupyter-settings"), "/a", "/b"]
+    assert start_lab.lab_environment({})["JUPYTER_CONFIG_PATH"] == str(
+        REPO / "jupyter-settings")
+
+
+def test_jupyter_reads_the_kit_configuration_from_the_config_path(tmp_path):
+    """A server started by start_lab.py looks for its configuration in jupyter-settings/
+    before the environment's own folder (Jupyter's own lookup, with a fresh user folder)."""
+    environ = start_lab.lab_environment({
+        **os.environ, "JUPYTER_CONFIG_DIR": str(tmp_path / "user"), "JUPYTER_CONFIG_PATH": ""})
+    found = run([sys.executable, "-c", "from jupyter_core.paths import jupyter_config_path; "
+                 "print(*jupyter_config_path(), sep='\\n')"], env=environ)
+    paths = found.stdout.splitlines()
+    assert str(start_lab.CONFIG_DIR) in paths, found.stderr
+    assert paths.index(str(start_lab.CONFIG_DIR)) < paths.index(
+        str(Path(sys.prefix, "etc", "jupyter")))
+    assert (start_lab.CONFIG_DIR / "jupyter_server_config.py").is_file()
+
+
+def plugin_schema(plugin):
+    """The settings schema JupyterLab installed for ``plugin`` ("@scope/pkg:name")."""
+    package, name = plugin.split(":")
+    share = Path(sys.prefix, "share", "jupyter")
+    for path in [share / "lab" / "schemas" / package / f"{name}.json",
+                 share / "labextensions" / package / "schemas" / package / f"{name}.json"]:
+        if path.is_file():
+            return json.loads(path.read_text())
+    raise AssertionError(f"no settings schema installed for {plugin}")
+
+
+def test_kit_settings_are_valid_jupyterlab_settings():
+    import jsonschema
+
+    config, _ = load_server_config()
+    settings_file = Path(config.LabApp.app_settings_dir) / "overrides.json"
+    settings = json.loads(settings_file.read_text())
+    assert settings["@jupyter-widgets/jupyterlab-manager:plugin"] == {"saveState": True}
+    for plugin, values in settings.items():
+        properties = plugin_schema(plugin)["properties"]
+        for key, value in values.items():
+            assert key in properties, f"{plugin} has no setting {key!r}"
+            jsonschema.validate(value, properties[key])
+
+
+# ---------------------------------------------------------------- stored widget state
+
+
+def references(model):
+    return re.findall(r"IPY_MODEL_(\w+)", json.dumps(model))
+
+
+@pytest.mark.parametrize("path", KIT_NOTEBOOKS, ids=[p.stem for p in KIT_NOTEBOOKS])
+def test_notebook_stores_every_panel_it_shows_with_its_picture(path):
+    """What a trusted notebook shows before running: each widget an output shows, every
+    model it refers to, and for each panel an image with a stored picture."""
+    notebook = nbformat.read(path, as_version=4)
+    states = notebook.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
+    shown = [o["data"][WIDGET_VIEW]["model_id"] for cell in notebook.cells
+             for o in cell.get("outputs", []) if WIDGET_VIEW in o.get("data", {})]
+    panels = [i for i in shown if "mlp-panel" in states.get(i, {}).get("state", {}).get(
+        "_dom_classes", [])]
+    assert panels, f"{path.name} shows no panel"
+    for model_id in shown:
+        todo, found = [model_id], set()
+        while todo:
+            current = todo.pop()
+            assert current in states, f"{path.name}: widget {current} shown but not stored"
+            if current not in found:
+                found.add(current)
+                todo += references(states[current])
+        if model_id in panels:
+            pictures = [states[i] for i in found if states[i]["model_name"] == "ImageModel"
+                        and any(b["path"] == ["value"] and b["data"]
+                                for b in states[i].get("buffers", []))]
+            assert pictures, f"{path.name}: panel {model_id} has no stored picture"
+
+
+def load_server_config():
+    """jupyter-settings/jupyter_server_config.py as Jupyter reads it: (config, namespace)."""
+    from traitlets.config import Config
+
+    path = REPO / "jupyter-settings" / "jupyter_server_config.py"
+    config = Config()
+    namespace = {"get_config": lambda: config, "__file__": str(path), "__name__": "config"}
+    exec(compile(path.read_text(), str(path), "exec"), namespace)
+    return config, namespace

@@ -38,6 +38,7 @@ class KernelLog:
     problems: list = field(default_factory=list)
     sent: list = field(default_factory=list)  # msg_ids of comm messages (widget updates) sent
     handled: set = field(default_factory=set)  # msg_ids the kernel has gone idle after
+    executed: list = field(default_factory=list)  # msg_ids of execute_requests (cells run)
     _control_comms: set = field(default_factory=set)
 
     def all_handled(self, since):
@@ -59,6 +60,8 @@ class KernelLog:
             _, header, _, content = _parse_frame(payload)
             if header["msg_type"] == "comm_msg":
                 self.sent.append(header["msg_id"])
+            elif header["msg_type"] == "execute_request":
+                self.executed.append(header["msg_id"])
             if (header["msg_type"] == "comm_open"
                     and content.get("target_name") == "jupyter.widget.control"):
                 self._control_comms.add(content["comm_id"])

@@ -64,11 +64,16 @@ def _die_with_parent():  # runs in the child between fork and exec
 
 
 class LabServer:
-    """``jupyter lab`` serving ``root_dir``, with all its state under ``work_dir``."""
+    """``jupyter lab`` serving ``root_dir``, with all its state under ``work_dir``.
 
-    def __init__(self, root_dir, work_dir):
+    ``settings_overrides`` (default SETTINGS_OVERRIDES) is written as the server's
+    ``overrides.json``; None writes none (JupyterLab's own defaults).
+    """
+
+    def __init__(self, root_dir, work_dir, settings_overrides=SETTINGS_OVERRIDES):
         self.root_dir = Path(root_dir)
         self.work_dir = Path(work_dir)
+        self.settings_overrides = settings_overrides
         self.token = secrets.token_hex(16)
         self.port = None
         self.process = None
@@ -92,11 +97,11 @@ class LabServer:
             body = response.read()
         return json.loads(body) if body else None
 
-    def _command(self):
+    def _options(self):
+        """Options for ``jupyter lab``: this server's port, token and folders."""
         work = self.work_dir
-        command = [
-            sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1",
-            f"--port={self.port}", "--ServerApp.port_retries=0",
+        return [
+            "--no-browser", f"--port={self.port}", "--ServerApp.port_retries=0",
             f"--IdentityProvider.token={self.token}",
             f"--ServerApp.root_dir={self.root_dir}",
             "--ServerApp.terminals_enabled=False",
@@ -106,6 +111,9 @@ class LabServer:
             # Lab makes a checkpoint of every notebook it opens: keep them out of the repo.
             f"--FileCheckpoints.checkpoint_dir={work / 'checkpoints'}",
         ]
+
+    def _command(self):
+        command = [sys.executable, "-m", "jupyter", "lab", "--ip=127.0.0.1", *self._options()]
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             command.append("--allow-root")
         return command
@@ -122,7 +130,9 @@ class LabServer:
         """Start the server and wait until ``/api/status`` answers."""
         settings = self.work_dir / "app-settings"
         settings.mkdir(parents=True, exist_ok=True)
-        (settings / "overrides.json").write_text(json.dumps(SETTINGS_OVERRIDES, indent=2))
+        if self.settings_overrides is not None:
+            (settings / "overrides.json").write_text(
+                json.dumps(self.settings_overrides, indent=2))
         self.port = _free_port()
         with open(self.log_path, "wb") as log:
             self.process = subprocess.Popen(
@@ -137,11 +147,15 @@ class LabServer:
                 self.stop()
                 raise RuntimeError(f"jupyter lab exited at start:\n{self.log_tail()}")
             with contextlib.suppress(OSError, ValueError):
-                self.api("GET", "api/status", timeout=2)
+                self._check_ready()
                 return self
             time.sleep(0.25)
         self.stop()
         raise TimeoutError(f"jupyter lab not ready after {timeout} s:\n{self.log_tail()}")
+
+    def _check_ready(self):
+        """Raise OSError or ValueError until the server answers."""
+        self.api("GET", "api/status", timeout=2)
 
     def log_tail(self, lines=40):
         with contextlib.suppress(OSError):

@@ -1,0 +1,125 @@
+"""A student's first minutes in the kit's JupyterLab, started as ``make lab`` starts it
+(``scripts/start_lab.py``, see ``kitlab.py``):
+
+- the links it prints, and the page it opens in a browser (its ``jpserver-...-open.html``),
+  land on the module notebook, not on the Launcher;
+- a notebook, opened and NOT run, shows each of its panels with its stored picture (an image
+  inside the panel's CSS class), not a line of text.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import secrets
+import shutil
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from .conftest import VIEWPORT
+from .kernellog import KernelLog
+from .kitlab import KitLab, load_start_lab, stored_panels
+from .lab import open_notebook, output_problems
+
+pytestmark = pytest.mark.browser
+
+START = load_start_lab()
+# Opened without running in the browser: the start page, the first lecture notebook and the one
+# with the most panels (each takes a Lab page and a kernel start; that every notebook stores
+# the state and the picture of each panel it shows is checked in tests/test_setup.py).
+FIRST_OPEN = ["Neural_Networks.ipynb", "01_perceptron.ipynb",
+              "07_overfitting_and_regularization.ipynb"]
+CURRENT_TAB = ".lm-DockPanel-tabBar .lm-TabBar-tab.lm-mod-current"
+
+
+@pytest.fixture(scope="module")
+def kit_lab(chromium_path, tmp_path_factory):
+    server = KitLab(tmp_path_factory.mktemp("kit"), tmp_path_factory.mktemp("kit-state"))
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def new_page(browser, kit_lab):
+    """Makes pages, each in a browser context of its own (a fresh browser profile); at the end
+    every context is closed and every kernel shut down."""
+    contexts = []
+
+    def make():
+        contexts.append(browser.new_context(viewport=VIEWPORT))
+        page = contexts[-1].new_page()
+        page.set_default_timeout(30_000)
+        return page
+
+    try:
+        yield make
+    finally:
+        for context in contexts:
+            with contextlib.suppress(Exception):
+                context.close()
+        kit_lab.shutdown_kernels()
+
+
+def wait_for_panels(page, panels, timeout=30_000):
+    """Wait until each panel in ``panels`` (lists of CSS classes) shows a decoded picture:
+    an ``<img>`` inside an element with those classes, with a blob: source and a width."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    selectors = [".mlp-panel" + "".join(f".{c}" for c in classes) for classes in panels]
+    try:
+        page.wait_for_function("""(selectors) => selectors.every(s => {
+            const img = document.querySelector(s + ' img.widget-image');
+            return img && img.src.startsWith('blob:') && img.complete && img.naturalWidth > 0;
+        })""", arg=selectors, timeout=timeout)
+    except PlaywrightTimeout:
+        shown = page.evaluate("""(selectors) => selectors.map(
+            s => document.querySelectorAll(s + ' img.widget-image').length)""", selectors)
+        raise AssertionError(
+            f"after {timeout / 1000:.0f} s, pictures per panel {dict(zip(selectors, shown))}; "
+            f"outputs: {output_problems(page) or 'no error shown'}") from None
+
+
+def wait_for_module_notebook(page):
+    """Wait for the notebook's tab; return (current tab's label, Launchers shown)."""
+    page.wait_for_selector(".jp-NotebookPanel", timeout=60_000)
+    page.wait_for_selector(f"{CURRENT_TAB}:has-text('{START.START_NOTEBOOK.split('/')[-1]}')")
+    return page.locator(CURRENT_TAB).inner_text(), page.locator(".jp-Launcher").count()
+
+
+def test_printed_link_and_opened_page_land_on_the_module_notebook(kit_lab, new_page):
+    links = kit_lab.printed(r"http://(?:localhost|127\.0\.0\.1):\d+/\S*")
+    assert links, f"no link printed:\n{kit_lab.log_tail()}"
+    for link in links:
+        parts = urlsplit(link)
+        assert parts.path == START.START_URL, link
+        assert parse_qs(parts.query) == {"token": [kit_lab.token]}, link
+    opened = kit_lab.printed(r"file://\S+-open\.html")
+    assert len(set(opened)) == 1, f"expected one page to open:\n{kit_lab.log_tail()}"
+
+    # The printed link (a machine without a browser), then the page JupyterLab opens in a
+    # browser, each in a fresh profile and with no workspace saved by the visit before.
+    for url in [links[0], opened[0]]:
+        shutil.rmtree(kit_lab.work_dir / "workspaces", ignore_errors=True)
+        page = new_page()
+        page.goto(url)
+        tab, launchers = wait_for_module_notebook(page)
+        assert launchers == 0, f"{url} shows a Launcher beside {tab!r}"
+        page.context.close()
+        kit_lab.shutdown_kernels()
+
+
+@pytest.mark.parametrize("name", FIRST_OPEN)
+def test_notebook_shows_its_panels_before_running(name, kit_lab, new_page):
+    panels = stored_panels(kit_lab.root_dir / "notebooks" / name)
+    assert panels, f"{name} displays no panel in its stored outputs"
+    page = new_page()
+    kernel = KernelLog().attach(page)
+    open_notebook(page, kit_lab, f"notebooks/{name}", workspace=f"first-{secrets.token_hex(4)}")
+    wait_for_panels(page, panels)
+    assert page.locator(".mlp-panel").count() == len(panels)
+    assert not output_problems(page), output_problems(page)
+    assert not kernel.executed, f"{len(kernel.executed)} cells were run"
+
