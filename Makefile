@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SANITIZE := tests/nbval_sanitize.cfg
 
-.PHONY: lab test unit nbval browser notebooks lint bench clean constraints-upgrade
+.PHONY: lab test unit nbval browser notebooks lint bench clean constraints-upgrade reset-notebooks
 
 # pip as make runs it. pip shows the warnings of a package build even under --quiet, and
 # setuptools warns at every editable install of a package that is not in a src/ folder
@@ -70,6 +70,21 @@ constraints-upgrade: | $(BIN)/python
 # the opened page land there), adding --allow-root when run as root.
 lab: $(VENV)/.lab-installed
 	$(BIN)/python scripts/start_lab.py
+
+# Put notebooks/ back as git has it. Each notebook that differs is first copied to my-work/
+# with the date and time in its name, so nothing a student wrote is lost.
+reset-notebooks:
+	@git rev-parse --is-inside-work-tree >/dev/null 2>&1 || { \
+		echo "make: reset-notebooks needs git and a git clone of the kit" >&2; exit 1; }
+	@stamp=$$(date +%Y%m%d-%H%M%S); mkdir -p my-work || exit 1; \
+	changed=$$(git diff --name-only HEAD -- 'notebooks/*.ipynb') || exit 1; \
+	for path in $$changed; do \
+		[ -f "$$path" ] || continue; \
+		copy="my-work/$$(basename "$$path" .ipynb)-$$stamp.ipynb"; \
+		cp "$$path" "$$copy" || exit 1; \
+		echo "your version of $$path is now $$copy"; \
+	done; \
+	git checkout HEAD -- notebooks && echo "notebooks/ is as in git again"
 
 test: lint unit nbval browser
 

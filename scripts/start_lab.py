@@ -9,8 +9,8 @@
    signature of the notebook's content kept in the user's Jupyter data folder, so it has to be
    granted on the machine (and by the user) that opens the kit.
 2. Put ``jupyter-settings/`` first on ``JUPYTER_CONFIG_PATH``: the server then reads the kit's
-   configuration there (its JupyterLab settings, see
-   ``jupyter-settings/jupyter_server_config.py``).
+   configuration there (its JupyterLab settings; saving a notebook keeps its panels' state;
+   see ``jupyter-settings/jupyter_server_config.py``).
 3. Replace this process by ``jupyter lab`` serving the repository, with the module notebook as
    its start page (``--LabApp.default_url``): the links it prints and the page it opens in a
    browser land on ``notebooks/Neural_Networks.ipynb``, not on the Launcher. ``--allow-root``

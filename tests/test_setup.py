@@ -1,9 +1,9 @@
 """How the kit is installed and started: requirements files, the quiet install, make lab's
-launcher and settings, and the widget state the notebooks store.
+launcher and settings, the server's pre-save hook, and make reset-notebooks.
 
-The browser side (the printed link, panels before running) is in
-tests/browser/test_first_open.py. Some tests here run pip or make in a scratch folder;
-they take seconds each.
+The browser side (the printed link, panels before running, saving and reopening) is in
+tests/browser/test_first_open.py. Some tests here run pip or make in a scratch folder; they
+take seconds each.
 """
 
 
@@ -15,10 +15,12 @@ import json
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 from importlib.metadata import distribution, packages_distributions
 from pathlib import Path
+from types import SimpleNamespace
 
 import nbformat
 import pytest
@@ -281,3 +283,111 @@ def load_server_config():
     namespace = {"get_config": lambda: config, "__file__": str(path), "__name__": "config"}
     exec(compile(path.read_text(), str(path), "exec"), namespace)
     return config, namespace
+
+
+def widget_notebook(shown, states):
+    """A notebook dict whose outputs show ``shown`` and whose stored state is ``states``."""
+    outputs = [{"output_type": "display_data", "metadata": {},
+                "data": {"text/plain": "Panel(...)", WIDGET_VIEW: {"model_id": model_id}}}
+               for model_id in shown]
+    return {"cells": [{"cell_type": "code", "source": "", "metadata": {}, "outputs": outputs,
+                       "execution_count": 1}],
+            "metadata": {"widgets": {WIDGET_STATE: {
+                "state": states, "version_major": 2, "version_minor": 0}}},
+            "nbformat": 4, "nbformat_minor": 5}
+
+
+def model(name, *children):
+    return {"model_name": name, "state": {"children": [f"IPY_MODEL_{c}" for c in children]}}
+
+
+def states_of(notebook):
+    return notebook["metadata"]["widgets"][WIDGET_STATE]["state"]
+
+
+@pytest.fixture
+def hook():
+    config, namespace = load_server_config()
+    assert config.ContentsManager.pre_save_hook is namespace["keep_shown_widget_state"]
+    return namespace["keep_shown_widget_state"]
+
+
+def test_save_without_running_keeps_the_stored_state(hook, tmp_path):
+    stored = {"a": model("VBoxModel", "b"), "b": model("ImageModel"), "z": model("Unshown")}
+    (tmp_path / "nb.ipynb").write_text(json.dumps(widget_notebook(["a"], stored)))
+    saved = widget_notebook(["a"], {})  # what the widget manager sends: no live widget
+    hook(model={"type": "notebook", "content": saved}, path="nb.ipynb",
+         contents_manager=SimpleNamespace(root_dir=str(tmp_path)))
+    assert states_of(saved) == {"a": stored["a"], "b": stored["b"]}
+
+
+def test_save_after_running_keeps_live_widgets_and_adds_the_missing(hook, tmp_path):
+    stored = {"a": model("VBoxModel", "b"), "b": model("ImageModel"), "c": model("Old")}
+    (tmp_path / "nb.ipynb").write_text(json.dumps(widget_notebook(["a", "c"], stored)))
+    live = {"a": model("VBoxModel", "b", "x"), "b": model("ImageModel"), "x": model("New")}
+    saved = widget_notebook(["a", "c"], dict(live))  # cell of "c" not run again
+    hook(model={"type": "notebook", "content": saved}, path="nb.ipynb",
+         contents_manager=SimpleNamespace(root_dir=str(tmp_path)))
+    assert states_of(saved) == {**live, "c": stored["c"]}
+
+
+def test_save_as_takes_the_stored_state_from_the_kit_notebooks(hook, tmp_path):
+    kit = nbformat.read(KIT_NOTEBOOKS[0], as_version=4)
+    shown = next(o["data"][WIDGET_VIEW]["model_id"] for cell in kit.cells
+                 for o in cell.get("outputs", []) if WIDGET_VIEW in o.get("data", {}))
+    saved = widget_notebook([shown], {})
+    hook(model={"type": "notebook", "content": saved}, path="my-work/renamed.ipynb",
+         contents_manager=SimpleNamespace(root_dir=str(tmp_path)))
+    assert shown in states_of(saved)
+    assert set(states_of(saved)) <= set(kit.metadata["widgets"][WIDGET_STATE]["state"])
+
+
+def test_hook_leaves_other_saves_alone(hook, tmp_path):
+    text = {"type": "file", "content": "x"}
+    hook(model=text, path="a.txt", contents_manager=SimpleNamespace(root_dir=str(tmp_path)))
+    assert text == {"type": "file", "content": "x"}
+    plain = {"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    hook(model={"type": "notebook", "content": plain}, path="b.ipynb",
+         contents_manager=SimpleNamespace(root_dir=str(tmp_path)))
+    assert plain["metadata"] == {}
+
+
+# ---------------------------------------------------------------- make reset-notebooks
+
+
+def git(folder, *args):
+    return subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.org",
+                           *args], cwd=folder, capture_output=True, text=True, check=True)
+
+
+def test_reset_notebooks_keeps_a_copy_then_restores(tmp_path):
+    shutil.copy(REPO / "Makefile", tmp_path)
+    (tmp_path / "notebooks").mkdir()
+    (tmp_path / "notebooks" / "01_a.ipynb").write_text("original\n")
+    (tmp_path / "notebooks" / "02_b.ipynb").write_text("untouched\n")
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", ".")
+    git(tmp_path, "commit", "-q", "-m", "kit")
+    (tmp_path / "notebooks" / "01_a.ipynb").write_text("my work\n")
+
+    reset = subprocess.run(["make", "-s", "reset-notebooks"], cwd=tmp_path,
+                           capture_output=True, text=True)
+    assert reset.returncode == 0, reset.stderr
+    assert (tmp_path / "notebooks" / "01_a.ipynb").read_text() == "original\n"
+    copies = list((tmp_path / "my-work").glob("*.ipynb"))
+    assert [c.read_text() for c in copies] == ["my work\n"]
+    assert re.fullmatch(r"01_a-\d{8}-\d{6}\.ipynb", copies[0].name)
+    assert copies[0].name in reset.stdout
+
+    again = subprocess.run(["make", "-s", "reset-notebooks"], cwd=tmp_path,
+                           capture_output=True, text=True)
+    assert again.returncode == 0 and len(list((tmp_path / "my-work").iterdir())) == 1
+
+
+def test_reset_notebooks_refuses_outside_git(tmp_path):
+    shutil.copy(REPO / "Makefile", tmp_path)
+    reset = subprocess.run(["make", "-s", "reset-notebooks"], cwd=tmp_path,
+                           capture_output=True, text=True,
+                           env={**os.environ, "GIT_CEILING_DIRECTORIES": str(tmp_path.parent)})
+    assert reset.returncode != 0
+    assert "needs git" in reset.stderr

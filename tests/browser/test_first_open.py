@@ -3,23 +3,32 @@
 
 - the links it prints, and the page it opens in a browser (its ``jpserver-...-open.html``),
   land on the module notebook, not on the Launcher;
-- a notebook, opened and NOT run, shows each of its panels with its stored picture (an image
-  inside the panel's CSS class), not a line of text.
+- every notebook, opened and NOT run, shows each of its panels with its stored picture (an
+  image inside the panel's CSS class), not a line of text;
+- a notebook saved (by hand here; autosave does the same) and opened again still shows its
+  panels: a stored notebook saved without running (the server's pre-save hook in
+  ``jupyter-settings/`` keeps its stored widget state), and a notebook whose panel was made by
+  running it (the widget manager's ``saveState`` stores the live widgets). The second one is
+  ``demo_notebook.py``'s small panel, so that it tests saving, not the notebooks' code (which
+  ``test_notebooks.py`` runs).
 """
 
 from __future__ import annotations
 
 import contextlib
+import re
 import secrets
 import shutil
+import time
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 from .conftest import VIEWPORT
+from .demo_notebook import write_demo_notebook
 from .kernellog import KernelLog
 from .kitlab import KitLab, load_start_lab, stored_panels
-from .lab import open_notebook, output_problems
+from .lab import menu, open_notebook, output_problems, run_all
 
 pytestmark = pytest.mark.browser
 
@@ -29,6 +38,7 @@ START = load_start_lab()
 # the state and the picture of each panel it shows is checked in tests/test_setup.py).
 FIRST_OPEN = ["Neural_Networks.ipynb", "01_perceptron.ipynb",
               "07_overfitting_and_regularization.ipynb"]
+SAVED = "02_network_structure.ipynb"  # saved without running: a stored notebook, one panel
 CURRENT_TAB = ".lm-DockPanel-tabBar .lm-TabBar-tab.lm-mod-current"
 
 
@@ -123,3 +133,42 @@ def test_notebook_shows_its_panels_before_running(name, kit_lab, new_page):
     assert not output_problems(page), output_problems(page)
     assert not kernel.executed, f"{len(kernel.executed)} cells were run"
 
+
+def save_and_wait(page, path, timeout=20.0):
+    """File > Save Notebook, then wait until the file on disk has changed."""
+    before = path.stat().st_mtime_ns
+    menu(page, "File", "Save Notebook")
+    deadline = time.monotonic() + timeout
+    while path.stat().st_mtime_ns == before:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{path.name} not saved after {timeout} s")
+        time.sleep(0.2)
+
+
+@pytest.mark.parametrize("run_first", [False, True], ids=["saved-unrun", "saved-after-run"])
+def test_saved_notebook_shows_its_panels_when_reopened(run_first, kit_lab, new_page):
+    if run_first:
+        path = write_demo_notebook(kit_lab.root_dir / "my-work" / "demo.ipynb")
+        panels = [["demo-panel"]]
+    else:
+        path = kit_lab.root_dir / "notebooks" / SAVED
+        shutil.copy2(START.NOTEBOOK_DIR / SAVED, path)  # as shipped, whatever ran before
+        panels = stored_panels(path)
+    name = path.relative_to(kit_lab.root_dir).as_posix()
+    page = new_page()
+    open_notebook(page, kit_lab, name, workspace=f"save-{secrets.token_hex(4)}")
+    if run_first:
+        run_all(page)
+    wait_for_panels(page, panels)
+    save_and_wait(page, path)
+    page.context.close()
+    kit_lab.shutdown_kernels()
+
+    # stored_panels raises if an output shows a widget whose state was not saved (what the
+    # student saw as "Error displaying widget: model not found").
+    assert stored_panels(path) == panels
+    page = new_page()
+    open_notebook(page, kit_lab, name, workspace=f"again-{secrets.token_hex(4)}")
+    wait_for_panels(page, panels)
+    assert not output_problems(page), output_problems(page)
+    assert not re.search("model not found", page.locator(".jp-Notebook").inner_text())
