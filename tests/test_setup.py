@@ -1,5 +1,5 @@
 """How the kit is installed and started: requirements files, the quiet install, make lab's
-launcher and settings, the server's pre-save hook, and make reset-notebooks.
+launcher and settings, the server's pre-save hook, make reset-notebooks, and Binder's files.
 
 The browser side (the printed link, panels before running, saving and reopening) is in
 tests/browser/test_first_open.py. Some tests here run pip or make in a scratch folder; they
@@ -47,6 +47,7 @@ def load_script(path):
 
 
 start_lab = load_script(REPO / "scripts" / "start_lab.py")
+public_links = load_script(REPO / "scripts" / "public_links.py")
 
 
 # ---------------------------------------------------------------- requirements files
@@ -391,3 +392,89 @@ def test_reset_notebooks_refuses_outside_git(tmp_path):
                            env={**os.environ, "GIT_CEILING_DIRECTORIES": str(tmp_path.parent)})
     assert reset.returncode != 0
     assert "needs git" in reset.stderr
+
+
+# ---------------------------------------------------------------- Binder and the README
+
+
+def constrained_python():
+    """The Python version constraints.txt pins for ("3.11")."""
+    found = set(re.findall(r'python_version == "([\d.]+)"', (REPO / "constraints.txt").read_text()))
+    assert len(found) == 1, found
+    return found.pop()
+
+
+def pins():
+    """{canonical name: version} from constraints.txt."""
+    found = {}
+    for line in (REPO / "constraints.txt").read_text().splitlines():
+        if line and not line.startswith("#"):
+            name, version = line.split(";")[0].strip().split("==")
+            found[canonicalize_name(name)] = version
+    return found
+
+
+def test_binder_uses_the_pinned_python():
+    runtime = (REPO / "binder" / "runtime.txt").read_text().strip()
+    assert runtime == f"python-{constrained_python()}"
+
+
+def test_binder_installs_what_make_lab_installs():
+    assert read_requirements(REPO / "binder" / "requirements.txt") == read_requirements(
+        REPO / "requirements.txt")
+    assert "-c ../constraints.txt" in (REPO / "binder" / "requirements.txt").read_text()
+
+
+def test_binder_environment_resolves_to_the_pinned_versions(tmp_path):
+    """pip resolves binder/requirements.txt as Binder runs it (from the repository's root,
+    nothing installed) to exactly the versions of constraints.txt. A dry run: resolving takes
+    seconds where installing the 100-odd packages would take a minute, and the versions are
+    what this checks. Needs the package index, as make lab does."""
+    if f"{sys.version_info.major}.{sys.version_info.minor}" != constrained_python():
+        pytest.skip(f"constraints.txt pins Python {constrained_python()}, this is "
+                    f"{sys.version_info.major}.{sys.version_info.minor}")
+    report = tmp_path / "report.json"
+    resolved = run([sys.executable, "-m", "pip", "install", "--dry-run", "--ignore-installed",
+                    "--quiet", "--report", str(report), "-r", "binder/requirements.txt"])
+    assert resolved.returncode == 0, resolved.stderr[-3000:]
+    versions = {canonicalize_name(item["metadata"]["name"]): item["metadata"]["version"]
+                for item in json.loads(report.read_text())["install"]}
+    assert "mlp-core" in versions and "jupyterlab" in versions
+    expected = pins()
+    differ = {name: (version, expected.get(name)) for name, version in versions.items()
+              if name != "mlp-core" and expected.get(name) != version}
+    assert not differ, f"resolved vs pinned: {differ}"
+
+
+def test_binder_post_build_trusts_the_notebooks(tmp_path):
+    from nbformat.sign import NotebookNotary
+
+    data = tmp_path / "data"
+    data.mkdir()
+    notary = NotebookNotary(data_dir=str(data))
+    notebooks = [nbformat.read(p, as_version=nbformat.NO_CONVERT) for p in KIT_NOTEBOOKS]
+    assert not any(notary.check_signature(nb) for nb in notebooks)  # a fresh user trusts none
+    notary.store.close()
+    environ = {**os.environ, "JUPYTER_DATA_DIR": str(data),
+               "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    built = run(["bash", "binder/postBuild"], env=environ)
+    assert built.returncode == 0, built.stdout + built.stderr
+    notary = NotebookNotary(data_dir=str(data))
+    assert all(notary.check_signature(nb) for nb in notebooks)
+
+
+def test_binder_start_puts_the_kit_configuration_first():
+    started = run(["bash", "binder/start", "printenv", "JUPYTER_CONFIG_PATH"],
+                  env={**os.environ, "JUPYTER_CONFIG_PATH": "/a"})
+    assert started.returncode == 0, started.stderr
+    assert started.stdout.strip() == f"{REPO / 'jupyter-settings'}{os.pathsep}/a"
+    for name in ["postBuild", "start"]:
+        assert os.access(REPO / "binder" / name, os.X_OK), f"binder/{name} is not executable"
+
+
+def test_public_links_open_the_module_notebook():
+    links = public_links.links()
+    assert links["binder"].endswith(f"?urlpath={start_lab.START_URL.lstrip('/')}")
+    assert links["colab"].endswith(f"/blob/{public_links.BRANCH}/{start_lab.START_NOTEBOOK}")
+    with pytest.raises(ValueError, match="repository must be"):
+        public_links.links("https://gitlab.com/a/b")
