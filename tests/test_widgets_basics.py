@@ -365,3 +365,68 @@ def test_panel_set_takes_a_tuple_for_a_multiple_selection():
 
 def test_panel_repr_names_its_class_and_controls():
     assert repr(perceptron_learning_panel()) == "Panel('perceptron-learning-panel': dataset, k)"
+
+
+# --- readable text at the default resolution (issue 14, item 5) -------------------------
+
+ALL_PANELS = ["perceptron_panel", "perceptron_learning_panel", "structure_panel",
+              "activation_panel", "vanishing_panel", "forward_panel", "backprop_panel",
+              "training_panel", "regularization_lab", "early_stopping_panel", "dropout_panel"]
+
+
+def capital_height_px(text, dpi):
+    """Height in pixels of a capital "H" in the font of ``text`` rendered at ``dpi``."""
+    from matplotlib.textpath import TextPath
+
+    return TextPath((0, 0), "H", prop=text.get_fontproperties()).get_extents().height * dpi / 72
+
+
+@pytest.mark.parametrize("name", ALL_PANELS)
+def test_legends_and_axis_text_are_readable_at_the_default_dpi(name):
+    import mlp_core.widgets as panels
+    from mlp_core.plotting.style import PANEL_DPI
+
+    panel = getattr(panels, name)()
+    fig = panel.figure
+    width, height = png_size(panel.image.value)
+    assert (width, height) == (round(fig.get_figwidth() * PANEL_DPI),
+                               round(fig.get_figheight() * PANEL_DPI))  # default: 100 dpi
+    legends = [*fig.legends, *(ax.get_legend() for ax in fig.axes if ax.get_legend())]
+    texts = [t for legend in legends for t in legend.get_texts()]
+    for ax in fig.axes:
+        texts += [t for t in ax.get_xticklabels() + ax.get_yticklabels() if t.get_text()]
+        texts += [t for t in (ax.xaxis.label, ax.yaxis.label) if t.get_text()]
+    assert texts
+    small = sorted({(t.get_text(), round(capital_height_px(t, PANEL_DPI), 1)) for t in texts
+                    if capital_height_px(t, PANEL_DPI) < 10}, key=str)
+    assert small == [], f"text under 10 px high at {PANEL_DPI} dpi: {small}"
+
+
+def test_capital_height_measures_what_it_says():
+    fig, ax = new_figure()
+    small, large = ax.text(0, 0, "a", fontsize=7), ax.text(0, 0, "a", fontsize=14)
+    assert 6.5 < capital_height_px(small, 100) < 7.5  # 7 pt at 100 dpi: 9.7 px em, 0.73 em
+    assert capital_height_px(large, 100) == pytest.approx(2 * capital_height_px(small, 100))
+
+
+@pytest.mark.parametrize("p", [0.0, 0.05, 0.5, 0.8])
+@pytest.mark.parametrize("mask_seed", [0, 3])
+def test_dropout_legend_covers_no_bar_and_no_marker(p, mask_seed):
+    from mlp_core.widgets import dropout_panel
+
+    panel = dropout_panel()
+    panel.set(p=p, mask_seed=mask_seed)
+    fig = panel.figure
+    fig.canvas.draw()
+    ax_bar = fig.axes[1]
+    (legend,) = fig.legends or [ax_bar.get_legend()]
+    box = legend.get_window_extent()
+    drawn = [line.get_window_extent() for line in ax_bar.lines]  # the (1 − p) N marker
+    drawn += [bar.get_window_extent() for bar in ax_bar.patches]
+    assert len(drawn) == 1 + 2 * 2  # one marker line, two bars per hidden layer
+    overlapping = [b for b in drawn if b.overlaps(box)]
+    assert overlapping == [], f"the legend covers {overlapping} at p = {p}"
+    figure_box = fig.bbox
+    assert figure_box.x0 <= box.x0 and box.x1 <= figure_box.x1 and box.y0 >= figure_box.y0
+    assert [t.get_text() for t in legend.get_texts()] == [
+        "layer size N", "kept", "expected kept (1 − p) N"]

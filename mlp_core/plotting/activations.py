@@ -80,9 +80,10 @@ def activation_figure(name, z_max=5.0, n_points=401):
     ax_f.plot(0, act.function(0.0), "o", color="black", zorder=4)
     ax_d.plot(0, act.derivative(0.0), "o", color="black", zorder=4)
     ax_d.annotate(f"σ′(0) = {float(act.derivative(0.0)):.2f}", (0, act.derivative(0.0)),
-                  xytext=(8, 6), textcoords="offset points", fontsize=9)
-    ax_f.set_title(f"{name}: σ(z), {act.equations}, range {act.output_range}", fontsize=10)
-    ax_d.set_title("its derivative σ′(z)", fontsize=10)
+                  xytext=(8, 6), textcoords="offset points")
+    ax_f.set_title(f"{name}: σ(z), {act.equations}, range {act.output_range}",
+                   fontsize="medium")
+    ax_d.set_title("its derivative σ′(z)", fontsize="medium")
     y_lim = 1.5 if name in _BOUNDS else max(1.5, z_max)
     ax_f.set_ylim(-y_lim, y_lim)
     ax_d.set_ylim(-0.1, 1.25)
@@ -92,7 +93,7 @@ def activation_figure(name, z_max=5.0, n_points=401):
         ax.set_xlim(-z_max, z_max)
         ax.axhline(0, color="0.4", linewidth=0.6)
         ax.axvline(0, color="0.4", linewidth=0.6)
-    ax_f.legend(loc="upper left", fontsize=8)
+    ax_f.legend(loc="upper left")
     return fig
 
 
@@ -139,12 +140,12 @@ def vanishing_figure(curves, depth, d_max=None):
     ax.axvline(depth, color="black", linewidth=1, linestyle=":")
     if clipped:
         ax.annotate(f"values below {_FLOOR:.0e} are drawn at {_FLOOR:.0e}", (0.01, 0.02),
-                    xycoords="axes fraction", fontsize=8)
+                    xycoords="axes fraction")
     ax.set_xlabel("depth d (layers the error term passes through)")
     ax.set_ylabel("product σ′(z⁽¹⁾)···σ′(z⁽ᵈ⁾) (log scale)")
     ax.set_xlim(0.5, d_max + 0.5)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylim(bottom, 5)
     # Below the axes, where it can hide no curve.
-    fig.legend(loc="outside lower center", ncols=2, fontsize=8)
+    fig.legend(loc="outside lower center", ncols=2)
     return fig

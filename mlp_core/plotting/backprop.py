@@ -47,7 +47,7 @@ def plot_signed_matrix(ax, M, *, title=None, xlabel=None, ylabel=None, colorbar_
     rows, columns = M.shape  # ticks count units and samples from 1, as the lecture does
     ax.set_xticks(np.arange(columns), labels=[str(j + 1) for j in range(columns)])
     ax.set_yticks(np.arange(rows), labels=[str(i + 1) for i in range(rows)])
-    ax.tick_params(labelsize="x-small", length=0)
+    ax.tick_params(length=0)
     ax.grid(False)
     if title is not None:
         ax.set_title(title)

@@ -46,12 +46,12 @@ def forward_figure(layer_sizes, values, data_loss, penalty, *, y_max=None):
     ax_bar.bar(2, penalty, bottom=data_loss, color=colours[1], edgecolor="black", hatch="//")
     for x, value in enumerate((data_loss, penalty, total)):
         ax_bar.annotate(f"{value:.3f}", (x, value), xytext=(0, 3), textcoords="offset points",
-                        ha="center", va="bottom", fontsize=9)
+                        ha="center", va="bottom")
     # The tick labels name the bars (no legend, which could cover a bar or its value).
     ax_bar.set_xticks([0, 1, 2], ["L\n(data loss)", "s\n(L2 penalty)", "J = L + s"])
     ax_bar.set_ylabel("loss (squared output units)")
     ax_bar.set_ylim(0, y_max if y_max else max(total, 1e-3) * 1.25)
-    ax_bar.set_title("Eqs. (14)-(16)", fontsize=10)
+    ax_bar.set_title("Eqs. (14)-(16)", fontsize="medium")
     mappable = draw_network(ax_net, layer_sizes, values=values)
     fig.colorbar(mappable, ax=ax_net, shrink=0.8, label="unit value (x, h, ŷ)")
     return fig

@@ -82,8 +82,7 @@ def draw_perceptron(ax, X, y, w, b, *, lim=2.5, highlight=None):
     ax.set_ylim(-lim, lim)
     ax.set_xlabel("x₁ (feature 1)")
     ax.set_ylabel("x₂ (feature 2)")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, fontsize=7,
-              frameon=False)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, frameon=False)
     return wrong
 
 
@@ -98,7 +97,7 @@ def perceptron_figure(X, y, w, b, *, lim=2.5):
     """
     fig, ax = new_figure(figsize=(4.8, 4.2))
     wrong = draw_perceptron(ax, X, y, w, b, lim=lim)
-    ax.set_title(f"w = ({w[0]:.2f}, {w[1]:.2f}), b = {b:.2f}", fontsize=10)
+    ax.set_title(f"w = ({w[0]:.2f}, {w[1]:.2f}), b = {b:.2f}", fontsize="medium")
     return fig, wrong
 
 
@@ -130,8 +129,8 @@ def perceptron_learning_figure(X, y, w, b, mistakes, *, epoch=None, highlight=No
     if epoch is not None and 1 <= epoch <= len(mistakes):
         bars[epoch - 1].set_facecolor(_class_colours()[1])
         ax_m.annotate("now", (epoch, mistakes[epoch - 1]), xytext=(0, 3),
-                      textcoords="offset points", ha="center", va="bottom", fontsize=8)
-    ax_m.set_title("mistakes (= updates) in each epoch", fontsize=10)
+                      textcoords="offset points", ha="center", va="bottom")
+    ax_m.set_title("mistakes (= updates) in each epoch", fontsize="medium")
     ax_m.set_xlabel("epoch (one pass over the data)")
     ax_m.set_ylabel("misclassified samples (count)")
     ax_m.set_xlim(0.4, max(len(mistakes), 1) + 0.6)

@@ -41,9 +41,9 @@ def boundary_figure(net, history, X_train, y_train, X_val=None, y_val=None, *,
     """
     fig, ax_map, ax_loss = boundary_and_loss_figure(
         net, history, X_train, y_train, X_val, y_val, loss=loss, resolution=resolution,
-        figsize=(8.6, 3.8), margins=dict(left=0.08, right=0.98, bottom=0.23, top=0.91,
-                                         wspace=0.42))  # room below for the loss legend
-    ax_map.set_title(title, fontsize="small")
+        figsize=(8.6, 3.8), margins=dict(left=0.08, right=0.98, bottom=0.28, top=0.92,
+                                         wspace=0.42))  # room below for both legends
+    ax_map.set_title(title, fontsize="medium")
     ax_loss.set_title("data loss L per epoch", fontsize="medium")
     ax_loss.xaxis.set_major_locator(MaxNLocator(5, steps=[1, 2, 5, 10], integer=True))
     if ax_loss.get_yscale() == "linear":
@@ -102,10 +102,10 @@ def dropout_figure(masks, p, mask_seed, layer_sizes):
     -------
     matplotlib.figure.Figure
     """
-    fig, (ax_net, ax_bar) = new_figure(figsize=(8.6, 3.4), ncols=2,
+    fig, (ax_net, ax_bar) = new_figure(figsize=(8.6, 3.8), ncols=2,
                                        gridspec_kw={"width_ratios": [1.7, 1]})
     fig.set_layout_engine(None)  # fixed layout: faster to render
-    fig.subplots_adjust(left=0.01, right=0.98, bottom=0.14, top=0.84, wspace=0.15)
+    fig.subplots_adjust(left=0.01, right=0.98, bottom=0.22, top=0.86, wspace=0.15)
     draw_network(ax_net, layer_sizes, dropped=[m == 0 for m in masks])
     ax_net.set_title(f"one dropout mask (seed {mask_seed}), p = {p:.2f} (Fig. 7)",
                      fontsize="medium", pad=26)  # above the layer names
@@ -120,7 +120,11 @@ def dropout_figure(masks, p, mask_seed, layer_sizes):
     ax_bar.set_xticks(x, names)
     ax_bar.set_xlabel("hidden layer")
     ax_bar.set_ylabel("units (count)")
-    ax_bar.set_ylim(0, sizes.max() * 1.35)
-    ax_bar.legend(loc="upper right", fontsize="small", ncol=1)
+    ax_bar.set_ylim(0, sizes.max() * 1.15)  # room above a full layer's marker (p = 0)
+    # One row under both axes: inside the bars' axes it covered a full layer's marker.
+    handles, labels = ax_bar.get_legend_handles_labels()
+    order = [labels.index(name) for name in ("layer size N", "kept", "expected kept (1 − p) N")]
+    fig.legend([handles[i] for i in order], [labels[i] for i in order], loc="lower center",
+               ncols=3, frameon=False, bbox_to_anchor=(0.5, 0.01))
     ax_bar.set_title("units kept by this mask", fontsize="medium")
     return fig

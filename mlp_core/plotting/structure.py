@@ -171,18 +171,18 @@ def draw_network(ax, layer_sizes, *, dropped=None, show_labels=True, max_units=1
             ax.text(l, yy, "⋮", ha="center", va="center", fontsize=14, zorder=4, in_layout=False)
         if show_labels:
             ax.text(l, n_slots / 2 + 0.1, _layer_title(l, len(sizes), sizes[l]),
-                    ha="center", va="bottom", fontsize=9, in_layout=False)
+                    ha="center", va="bottom", in_layout=False)
             if l in (0, len(sizes) - 1):
                 name = "x" if l == 0 else "ŷ"
                 dx, ha = (-0.12, "right") if l == 0 else (0.12, "left")
                 for u, yy in zip(units[real], y[real]):
                     ax.text(l + dx, yy, f"{name}{_sub(u + 1)}", ha=ha, va="center",
-                            fontsize=8, in_layout=False)
+                            in_layout=False)
     if show_labels:
         for l in range(1, len(sizes)):
             ax.text(l - 0.5, -n_slots / 2 - 0.15,
                     f"W{layer_sup(l)}: {sizes[l]}×{sizes[l - 1]}",
-                    ha="center", va="top", fontsize=9, in_layout=False)
+                    ha="center", va="top", in_layout=False)
     ax.set_xlim(-0.45, len(sizes) - 0.55)
     ax.set_ylim(-n_slots / 2 - (0.9 if show_labels else 0.1),
                 n_slots / 2 + (1.3 if show_labels else 0.1))

@@ -18,7 +18,9 @@ __all__ = [
     "CMAP",
     "DIVERGING_CMAP",
     "MARKERS",
+    "PANEL_DPI",
     "STYLE",
+    "TEXT_POINTS",
     "figure_to_png",
     "layer_sup",
     "new_figure",
@@ -33,6 +35,14 @@ CMAP = "cividis"
 DIVERGING_CMAP = "PuOr"
 #: Class markers, so classes differ by shape as well as colour.
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*", "<", ">")
+#: Size in points of the smallest text a figure carries (legends, annotations, tick labels).
+#: At ``PANEL_DPI`` a capital letter of it is 10 pixels high (10 pt * 100 / 72 * 0.73),
+#: readable on a laptop screen at the image's own size.
+TEXT_POINTS = 10
+#: Resolution of a panel's PNG (``mlp_core.widgets.set_figure_dpi`` changes it) and of a
+#: figure shown inline: the image is shown at its own pixel size, so this sets how large a
+#: figure and its text appear. A projector in a lecture hall wants more (about 120).
+PANEL_DPI = 100
 
 
 _SUPERSCRIPTS = str.maketrans("0123456789()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾")
@@ -52,7 +62,9 @@ def styled(func):
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
         with matplotlib.style.context([STYLE, {"axes.grid": True, "grid.alpha": 0.3,
-                                               "figure.dpi": 100}]):
+                                               "figure.dpi": PANEL_DPI,
+                                               "font.size": TEXT_POINTS,
+                                               "legend.fontsize": TEXT_POINTS}]):
             return func(*args, **kwargs)
 
     return wrapper
@@ -70,7 +82,7 @@ def new_figure(figsize=(6.4, 4.0), ncols=1, nrows=1, **subplot_kw):
     return fig, axes
 
 
-def figure_to_png(fig, dpi=80):
+def figure_to_png(fig, dpi=PANEL_DPI):
     """Render a figure to PNG bytes (what a widget displays and a test can hash)."""
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi)

@@ -71,7 +71,7 @@ def plot_loss_curves(ax, history, *, best_epoch=None, title=None, log_y=False):
         Logarithmic loss axis (useful when the loss falls by orders of magnitude).
 
     The legend sits below the axes (see ``legend_below``), where it hides no curve: the
-    caller leaves about 0.7 inch under the axes for it.
+    caller leaves about an inch under the axes for it.
 
     Returns
     -------
@@ -101,7 +101,7 @@ def plot_loss_curves(ax, history, *, best_epoch=None, title=None, log_y=False):
     if clipped:
         cap = f"1e{np.log10(LOSS_CAP):.0f}"
         ax.annotate(f"▲ values above {cap} drawn at the top", (0.01, 0.97),
-                    xycoords="axes fraction", va="top", fontsize=8)
+                    xycoords="axes fraction", va="top")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # epochs are whole numbers
     ax.set_xlabel("epoch")
     ax.set_ylabel("loss (log scale)" if ax.get_yscale() == "log" else "loss")
@@ -123,7 +123,7 @@ def legend_below(ax, ncols=2):
     """
     drop = ScaledTranslation(0, -LEGEND_DROP / 72, ax.figure.dpi_scale_trans)
     return ax.legend(loc="upper center", bbox_to_anchor=(0.5, 0.0),
-                     bbox_transform=ax.transAxes + drop, ncols=ncols, fontsize="small",
+                     bbox_transform=ax.transAxes + drop, ncols=ncols,
                      frameon=False, borderaxespad=0.0, columnspacing=1.2, handlelength=2.2)
 
 
@@ -253,7 +253,8 @@ def plot_decision_boundary(ax, net, X_train, y_train, X_val=None, y_val=None, *,
         Add a colour bar labelled with what the shading shows: "P(y = 1 | x)", or
         "ŷ (clipped to [0, 1])" for 'mse'.
     legend : bool
-        Add a legend naming the four kinds of points.
+        Add a legend naming the four kinds of points, below the axes (``legend_below``),
+        where it hides no point: leave about an inch under the axes for it.
 
     Returns
     -------
@@ -280,8 +281,7 @@ def plot_decision_boundary(ax, net, X_train, y_train, X_val=None, y_val=None, *,
     ax.set_ylabel("x₂ (input 2)")
     ax.grid(False)
     if legend:
-        ax.legend(loc="lower left", fontsize="x-small", ncol=2, framealpha=0.85,
-                  handletextpad=0.3, columnspacing=0.8)
+        legend_below(ax)
     if colorbar:
         ax.figure.colorbar(image, ax=ax, label=_shading_label(loss), fraction=0.05, pad=0.02,
                            ticks=[0.0, 0.5, 1.0])
@@ -363,7 +363,7 @@ def training_figure(history, net, X_train, y_train, X_val=None, y_val=None, *,
     fig, ax_map, ax_loss = boundary_and_loss_figure(
         net, history, X_train, y_train, X_val, y_val, loss=loss, resolution=resolution,
         boundary_left=False, figsize=(10, 4),
-        margins=dict(left=0.08, right=0.95, bottom=0.22, top=0.88, wspace=0.22))
+        margins=dict(left=0.08, right=0.95, bottom=0.27, top=0.91, wspace=0.22))  # legends below
     if title is not None:
         ax_loss.set_title(title)
     ax_map.set_title(_boundary_title(diverged_epoch))
@@ -418,5 +418,5 @@ def memory_figure(depths, batch_sizes, table, prediction=None):
     for ax in (ax_depth, ax_batch):
         ax.set_ylabel("memory (KiB)")
         ax.set_ylim(bottom=0)
-        ax.legend(fontsize="small")
+        ax.legend()
     return fig

@@ -20,7 +20,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from .._checks import check_int
-from ..plotting.style import figure_to_png
+from ..plotting.style import PANEL_DPI, figure_to_png
 from ..training import one_blas_thread
 from .controls import check_control_value
 
@@ -28,7 +28,7 @@ __all__ = ["Panel", "diverged_message", "number_or_dash", "one_blas_thread", "se
 
 #: Resolution of the PNG a panel draws (``set_figure_dpi`` changes it). The image is shown
 #: at its own pixel size, so this sets how large a figure appears.
-_figure_dpi = 80
+_figure_dpi = PANEL_DPI
 DPI_RANGE = (40, 300)
 
 
@@ -100,7 +100,8 @@ class Panel:
     columns : int
         Controls per row.
     dpi : int or None
-        Resolution of the rendered PNG; None follows ``set_figure_dpi`` (80 by default).
+        Resolution of the rendered PNG; None follows ``set_figure_dpi`` (100 by default,
+        ``mlp_core.plotting.style.PANEL_DPI``).
 
     Attributes
     ----------
