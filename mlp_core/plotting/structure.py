@@ -125,19 +125,11 @@ def draw_network(ax, layer_sizes, *, dropped=None, show_labels=True, max_units=1
     if max_units < 4:
         raise ValueError(f"max_units must be >= 4, got {max_units}")
     masks = _check_dropped(dropped, sizes)
+    mappable = _value_scale(values, sizes)
     shown = [_shown_units(s, max_units) for s in sizes]
     n_slots = max(len(s) for s in shown)
     # y position of each drawn slot, centred on 0, first unit on top
     ys = [(len(s) - 1) / 2 - np.arange(len(s)) for s in shown]
-    mappable = None
-    if values is not None:
-        if len(values) != len(sizes) or any(np.size(v) != n for v, n in zip(values, sizes)):
-            raise ValueError(
-                f"values must hold one array per layer with sizes {sizes}, "
-                f"got sizes {[np.size(v) for v in values]}"
-            )
-        vmax = max(float(np.max(np.abs(v))) for v in values) or 1.0
-        mappable = ScalarMappable(norm=Normalize(-vmax, vmax), cmap=DIVERGING_CMAP)
 
     _draw_weights(ax, shown, ys, masks)
 
@@ -145,39 +137,10 @@ def draw_network(ax, layer_sizes, *, dropped=None, show_labels=True, max_units=1
     size = min(22.0, 0.55 * height_pts / max(n_slots, 1)) ** 2
     for l, (units, y) in enumerate(zip(shown, ys)):
         units = np.asarray(units)
-        real = units >= 0
-        is_dropped = np.zeros(len(units), bool)
-        if masks[l] is not None:
-            is_dropped[real] = masks[l][units[real]]
-        if values is not None:
-            colours = np.full((len(units), 4), 0.0)
-            colours[real] = mappable.to_rgba(np.ravel(values[l])[units[real]])
-        else:
-            colours = np.tile(to_rgba(_FILL), (len(units), 1))
-        colours[is_dropped] = to_rgba(_DROPPED_FILL)
-        edges = np.where(is_dropped[:, None], 0.6, 0.2).repeat(3, axis=1)
-        ax.scatter(np.full(real.sum(), l), y[real], s=size, c=colours[real],
-                   edgecolors=edges[real], linewidths=1.0, zorder=3)
-        if is_dropped.any():
-            ax.scatter(np.full(is_dropped.sum(), l), y[is_dropped], s=size * 0.6, marker="x",
-                       c="0.3", linewidths=1.2, zorder=4)
-        if values is not None:  # print each value in its circle, dark text on light fill
-            for u, yy, rgba in zip(units[real], y[real], colours[real]):
-                dark = 0.299 * rgba[0] + 0.587 * rgba[1] + 0.114 * rgba[2] > 0.55
-                ax.text(l, yy, f"{np.ravel(values[l])[u]:.2f}", ha="center", va="center",
-                        fontsize=6.5, color="black" if dark else "white", zorder=5,
-                        in_layout=False)
-        for yy in y[~real]:
-            ax.text(l, yy, "⋮", ha="center", va="center", fontsize=14, zorder=4, in_layout=False)
+        _draw_units(ax, l, units, y, masks[l], None if values is None else values[l],
+                    mappable, size)
         if show_labels:
-            ax.text(l, n_slots / 2 + 0.1, _layer_title(l, len(sizes), sizes[l]),
-                    ha="center", va="bottom", in_layout=False)
-            if l in (0, len(sizes) - 1):
-                name = "x" if l == 0 else "ŷ"
-                dx, ha = (-0.12, "right") if l == 0 else (0.12, "left")
-                for u, yy in zip(units[real], y[real]):
-                    ax.text(l + dx, yy, f"{name}{_sub(u + 1)}", ha=ha, va="center",
-                            in_layout=False)
+            _label_layer(ax, l, sizes, units, y, n_slots)
     if show_labels:
         for l in range(1, len(sizes)):
             ax.text(l - 0.5, -n_slots / 2 - 0.15,
@@ -188,6 +151,63 @@ def draw_network(ax, layer_sizes, *, dropped=None, show_labels=True, max_units=1
                 n_slots / 2 + (1.3 if show_labels else 0.1))
     ax.set_axis_off()
     return mappable
+
+
+def _value_scale(values, sizes):
+    """The diverging colour scale of ``values`` (one array per layer), or None without them."""
+    if values is None:
+        return None
+    if len(values) != len(sizes) or any(np.size(v) != n for v, n in zip(values, sizes)):
+        raise ValueError(
+            f"values must hold one array per layer with sizes {sizes}, "
+            f"got sizes {[np.size(v) for v in values]}"
+        )
+    vmax = max(float(np.max(np.abs(v))) for v in values) or 1.0
+    return ScalarMappable(norm=Normalize(-vmax, vmax), cmap=DIVERGING_CMAP)
+
+
+def _draw_units(ax, l, units, y, mask, values, mappable, size):
+    """The circles of layer ``l`` (index -1 in ``units`` is the ellipsis), dropped ones crossed.
+
+    ``values`` (shape (N_l,), or None) colours each circle through ``mappable`` and is
+    printed in it.
+    """
+    real = units >= 0
+    is_dropped = np.zeros(len(units), bool)
+    if mask is not None:
+        is_dropped[real] = mask[units[real]]
+    if values is not None:
+        colours = np.full((len(units), 4), 0.0)
+        colours[real] = mappable.to_rgba(np.ravel(values)[units[real]])
+    else:
+        colours = np.tile(to_rgba(_FILL), (len(units), 1))
+    colours[is_dropped] = to_rgba(_DROPPED_FILL)
+    edges = np.where(is_dropped[:, None], 0.6, 0.2).repeat(3, axis=1)
+    ax.scatter(np.full(real.sum(), l), y[real], s=size, c=colours[real],
+               edgecolors=edges[real], linewidths=1.0, zorder=3)
+    if is_dropped.any():
+        ax.scatter(np.full(is_dropped.sum(), l), y[is_dropped], s=size * 0.6, marker="x",
+                   c="0.3", linewidths=1.2, zorder=4)
+    if values is not None:  # print each value in its circle, dark text on light fill
+        for u, yy, rgba in zip(units[real], y[real], colours[real]):
+            dark = 0.299 * rgba[0] + 0.587 * rgba[1] + 0.114 * rgba[2] > 0.55
+            ax.text(l, yy, f"{np.ravel(values)[u]:.2f}", ha="center", va="center",
+                    fontsize=6.5, color="black" if dark else "white", zorder=5,
+                    in_layout=False)
+    for yy in y[~real]:
+        ax.text(l, yy, "⋮", ha="center", va="center", fontsize=14, zorder=4, in_layout=False)
+
+
+def _label_layer(ax, l, sizes, units, y, n_slots):
+    """The title over column ``l``, and the unit names x_i / ŷ_k beside the outer columns."""
+    ax.text(l, n_slots / 2 + 0.1, _layer_title(l, len(sizes), sizes[l]),
+            ha="center", va="bottom", in_layout=False)
+    if l in (0, len(sizes) - 1):
+        name = "x" if l == 0 else "ŷ"
+        dx, ha = (-0.12, "right") if l == 0 else (0.12, "left")
+        real = units >= 0
+        for u, yy in zip(units[real], y[real]):
+            ax.text(l + dx, yy, f"{name}{_sub(u + 1)}", ha=ha, va="center", in_layout=False)
 
 
 @styled
