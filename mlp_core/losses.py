@@ -56,12 +56,16 @@ def log_softmax(scores):
 
     Parameters
     ----------
-    scores : ndarray of shape (n_samples, n_classes)
+    scores : array_like of shape (n_samples, n_classes) or (n_classes,)
+        A list works too, as for every activation. Integer (and boolean) scores are
+        converted to float64 first, since integer arithmetic would wrap (int8: −100 − 100
+        = 56); float scores keep their dtype.
 
     Returns
     -------
-    ndarray of shape (n_samples, n_classes)
+    ndarray of the shape of ``scores``
     """
+    scores = _float_array(scores)
     shifted = scores - scores.max(axis=-1, keepdims=True)
     return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
 
@@ -71,13 +75,22 @@ def softmax(scores):
 
     Parameters
     ----------
-    scores : ndarray of shape (n_samples, n_classes)
+    scores : array_like of shape (n_samples, n_classes) or (n_classes,)
+        As for ``log_softmax``: lists work, integers are taken in float64.
 
     Returns
     -------
-    ndarray of shape (n_samples, n_classes), rows summing to 1
+    ndarray of the shape of ``scores``, summing to 1 along the last axis
     """
     return np.exp(log_softmax(scores))
+
+
+def _float_array(scores):
+    """``scores`` as an ndarray of a float dtype: float stays as it is, the rest is float64."""
+    scores = np.asarray(scores)
+    if not np.issubdtype(scores.dtype, np.floating):
+        scores = scores.astype(np.float64)
+    return scores
 
 
 # --- squared error -------------------------------------------------------------------------

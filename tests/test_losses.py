@@ -67,6 +67,31 @@ def test_softmax_rows_sum_to_one(scores):
     assert_allclose(p.sum(axis=1), 1.0, rtol=0, atol=1e-12)
 
 
+def test_softmax_and_log_softmax_accept_lists_like_every_activation():
+    # one sample as a list, and a batch as nested lists: the same numbers as the arrays
+    row = [0.0, LN2, LN5]
+    assert_allclose(softmax(row), [1 / 8, 2 / 8, 5 / 8], rtol=1e-14)
+    assert_allclose(log_softmax(row), np.log([1 / 8, 2 / 8, 5 / 8]), rtol=1e-14)
+    assert_array_equal(softmax([row, row]), softmax(np.array([row, row])))
+    assert softmax([2.0, 1.0, 0.1]).argmax() == 0  # the example
+
+
+@pytest.mark.parametrize("scores", [
+    np.array([[100, -100, 100]], dtype=np.int8),  # -100 - 100 wrapped to 56 in int8
+    np.array([[200, 0, 200]], dtype=np.uint8),  # 0 - 200 wrapped to 56 in uint8
+    np.array([[30, -50, 30]], dtype=np.int64),
+])
+def test_softmax_of_integers_is_taken_in_float64_without_wrapping(scores):
+    # Small integers misbehaved: int8 arithmetic wraps (-100 - 100 = 56) and numpy's exp of
+    # int8 is float16, which overflowed to softmax [0, 0, 0]. Integers are converted to
+    # float64 first.
+    as_float = scores.astype(np.float64)
+    assert softmax(scores).dtype == np.float64
+    assert_array_equal(softmax(scores), softmax(as_float))
+    assert_array_equal(log_softmax(scores), log_softmax(as_float))
+    assert_allclose(softmax(scores)[0, [0, 2]], 0.5)  # the two large scores share it all
+
+
 # --- hand examples: value and δ^(L+1) ---------------------------------------------------------
 
 def test_mse_value_and_delta_by_hand():
