@@ -21,6 +21,7 @@ not read it.
 
 import json
 import re
+import warnings
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -93,3 +94,8 @@ def keep_shown_widget_state(model, path, contents_manager, **kwargs):
 c = get_config()  # noqa: F821 (given by Jupyter when it reads a configuration file)
 c.LabApp.app_settings_dir = str(HERE / "lab")
 c.ContentsManager.pre_save_hook = keep_shown_widget_state
+# JupyterLab applies the server configuration to the contents manager twice, and the second
+# time jupyter_server warns "Overriding existing pre_save_hook (keep_shown_widget_state) with a
+# new one (keep_shown_widget_state)" although the hook is the same: not for the student's eyes.
+warnings.filterwarnings("ignore", r"Overriding existing pre_save_hook "
+                        r"\(keep_shown_widget_state\) with a new one \(keep_shown_widget_state\)")

@@ -108,6 +108,8 @@ def test_printed_link_and_opened_page_land_on_the_module_notebook(kit_lab, new_p
         assert parse_qs(parts.query) == {"token": [kit_lab.token]}, link
     opened = kit_lab.printed(r"file://\S+-open\.html")
     assert len(set(opened)) == 1, f"expected one page to open:\n{kit_lab.log_tail()}"
+    warned = kit_lab.printed(r".*(?:Warning|\[W |\[E ).*", timeout=0)
+    assert not warned, "the server's start-up printed warnings:\n" + "\n".join(warned)
 
     # The printed link (a machine without a browser), then the page JupyterLab opens in a
     # browser, each in a fresh profile and with no workspace saved by the visit before.
