@@ -276,6 +276,135 @@ def test_digits_reads_plain_csv_and_rejects_a_fake_gzip(tmp_path):
         load_digits(fake)
 
 
+# A line with nothing but spaces, tabs or commas carries no data: it is skipped like an
+# empty line (Excel writes rows of bare commas for cleared cells) and still counted.
+@pytest.mark.parametrize("blank", ["", "   ", "\t", " \t ", ",,,,,,,,", " , ,"])
+def test_whitespace_only_lines_are_blank_lines(tmp_path, blank):
+    lines = [CONCRETE_HEADER, "1,2,3,4,5,6,7,28,9", blank, "1,2,3,4,5,6,7,28,9.5"]
+    path = write(tmp_path / "concrete.csv", lines)
+    np.testing.assert_array_equal(load_concrete(path).y, [9, 9.5])
+    path = write(tmp_path / "concrete.csv", lines + ["1,2,3,4,5,6,7,x,9"])
+    with pytest.raises(ValueError, match=where(path, 5) + " column 'age'.*'x'"):
+        load_concrete(path)  # the skipped line still counts
+
+
+@pytest.mark.parametrize("text", ["1_000", "١٢", "12.5.1", "0x10", "1e", "--3", "Infinity"])
+def test_numbers_are_plain_decimals_not_everything_float_accepts(tmp_path, text):
+    # float() accepts 1_000 (Python's digit separator) and non-ASCII digits such as ١٢
+    path = write(tmp_path / "concrete.csv", [CONCRETE_HEADER, f"1,2,3,{text},5,6,7,28,9"])
+    expected = where(path, 2) + r" column 'water' needs a finite decimal number.*" + re.escape(
+        f"got {text!r}")
+    with pytest.raises(ValueError, match=expected):
+        load_concrete(path)
+
+
+def test_numbers_may_have_sign_exponent_and_surrounding_spaces(tmp_path):
+    path = write(tmp_path / "concrete.csv", [CONCRETE_HEADER, " +1.5,0,.5,4.,5e0,6E+1,7,28, 9 "])
+    np.testing.assert_array_equal(load_concrete(path).X[0], [1.5, 0, 0.5, 4, 5, 60, 7, 28])
+
+
+@pytest.mark.parametrize("column, value, rule", [
+    ("cement", "-5", r"must be >= 0 \(an amount in kg/m\^3\)"),
+    ("fly_ash", "-0.1", r"must be >= 0 \(an amount in kg/m\^3\)"),
+    ("water", "-1e-3", r"must be >= 0 \(an amount in kg/m\^3\)"),
+    ("age", "0", r"must be > 0 \(days from casting to the test\)"),
+    ("compressive_strength", "-2.5", r"must be > 0 \(a strength in MPa\)"),
+])
+def test_concrete_refuses_physically_impossible_values(tmp_path, column, value, rule):
+    fields = dict(zip(CONCRETE_HEADER.split(","), "1,2,3,4,5,6,7,28,9".split(",")))
+    fields[column] = value
+    path = write(tmp_path / "concrete.csv", [CONCRETE_HEADER, "1,0,0,4,0,6,7,1,9",
+                                             ",".join(fields.values())])
+    with pytest.raises(ValueError,
+                       match=where(path, 3) + f" column {column!r} {rule}, got {value!r}"):
+        load_concrete(path)
+
+
+@pytest.mark.parametrize("column, value", [
+    ("body_mass_g", "-3750"), ("bill_length_mm", "0"), ("flipper_length_mm", "-181"),
+    ("bill_depth_mm", "-0.5"),
+])
+def test_penguins_refuse_physically_impossible_measurements(tmp_path, column, value):
+    fields = dict(zip(PENGUIN_HEADER.split(","),
+                      "Adelie,Torgersen,39.1,18.7,181,3750,male,2007".split(",")))
+    fields[column] = value
+    unit = "g" if column == "body_mass_g" else "mm"
+    path = write(tmp_path / "penguins.csv", [PENGUIN_HEADER, ",".join(fields.values())])
+    with pytest.raises(ValueError, match=where(path, 2) + f" column {column!r} must be > 0 "
+                       rf"\(a body measurement in {unit}\), got {value!r}"):
+        load_penguins(path)
+
+
+@pytest.mark.parametrize("text", ["1e308", "-1e200", "1e101"])
+def test_values_too_large_for_later_arithmetic_are_refused(tmp_path, text):
+    path = write(tmp_path / "concrete.csv", [CONCRETE_HEADER, f"1,2,3,4,5,6,{text},28,9"])
+    with pytest.raises(ValueError, match=where(path, 2) + r" column 'fine_aggregate' must have "
+                       rf"magnitude at most 1e\+100.*got {text!r}"):
+        load_concrete(path)
+    # 1e100 itself still loads (the datasheets' values are below 1e4)
+    path = write(tmp_path / "concrete.csv", [CONCRETE_HEADER, "1,2,3,4,5,6,1e100,28,9"])
+    assert load_concrete(path).X[0, 6] == 1e100
+
+
+def test_standardizer_refuses_columns_whose_statistics_overflow():
+    X = np.array([[1.0, 1e308], [2.0, 1.5e308], [3.0, -1e300]])
+    with np.errstate(all="raise"):  # no overflow warning on the way to the error
+        with pytest.raises(ValueError, match=r"X column 1 is too large to standardize.*"
+                                             r"largest magnitude 1\.5e\+308"):
+            Standardizer().fit(X)
+    s = Standardizer()
+    with pytest.raises(ValueError, match="X column 0 is too large"):
+        s.fit(np.array([[1e200], [-1e200]]))  # mean 0, but the squares overflow
+    assert s.mean_ is None and s.scale_ is None  # a refused fit leaves nothing behind
+
+
+def test_nndata_dir_and_path_expand_the_home_folder(tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    (tmp_path / "my data").mkdir()
+    write(tmp_path / "my data" / "concrete.csv", [CONCRETE_HEADER, "1,2,3,4,5,6,7,28,9.5"])
+    monkeypatch.setenv("NNDATA_DIR", "~/my data")
+    assert load_concrete().y[0] == 9.5
+    monkeypatch.setenv("WHERE", "my data")
+    monkeypatch.setenv("NNDATA_DIR", "$HOME/${WHERE}")
+    assert load_concrete().y[0] == 9.5
+    monkeypatch.delenv("NNDATA_DIR")
+    assert load_concrete("~/my data/concrete.csv").y[0] == 9.5
+    assert load_concrete("~/my data").y[0] == 9.5
+    monkeypatch.setenv("NNDATA_DIR", "~/elsewhere")
+    expected = re.escape(f"no data file at '{tmp_path / 'elsewhere'}' "
+                         "(from NNDATA_DIR='~/elsewhere')")
+    with pytest.raises(FileNotFoundError, match=expected):
+        load_concrete()
+
+
+def test_path_must_be_a_path(tmp_path):
+    with pytest.raises(TypeError, match=r"path must be a str or os\.PathLike.*got 3"):
+        load_concrete(3)
+
+
+SECRET = "token=abcdef0123456789abcdef0123456789abcdef"
+
+
+@pytest.mark.parametrize("loader, lines", [
+    (load_concrete, [CONCRETE_HEADER, "1,2,3,4,5,6,7,28,9", "x" * 50 + "," + SECRET]),
+    (load_concrete, [CONCRETE_HEADER, "1,2,3,4,5,6,7,28,9", "1,2,3," + "y" * 45 + SECRET
+                     + ",5,6,7,28,9"]),
+    (load_concrete, ["name," + "z" * 40 + SECRET, "1,2"]),
+    (load_penguins, [PENGUIN_HEADER, "A" * 45 + SECRET + ",Biscoe,40,18,190,3800,male,2008"]),
+    (load_digits, ["w" * 45 + SECRET + ",0" * 64]),
+])
+def test_errors_echo_a_short_quoted_excerpt_of_the_file(tmp_path, loader, lines):
+    name = {load_concrete: "concrete.csv", load_penguins: "penguins.csv",
+            load_digits: "digits.csv"}[loader]
+    path = write(tmp_path / name, lines)
+    with pytest.raises(ValueError) as info:
+        loader(path)
+    message = str(info.value)
+    assert "token" not in message and "abcdef" not in message  # nothing past 40 characters
+    assert re.search(r"'[^']{40}'\.\.\. \(\d+ characters\)", message), message
+    assert len(message) < len(str(path)) + 400  # our own words, not the file's
+
+
 def test_dataset_checks_its_own_consistency():
     X, y = np.zeros((3, 2)), np.zeros(3)
     kwargs = dict(target_name="t", description="d", task="regression", target_names=None)

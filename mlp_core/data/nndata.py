@@ -10,25 +10,38 @@ Non-goals: downloading, caching, pandas.
 
 A loader looks for its file in its ``path=`` argument, else in the folder named by the
 environment variable ``NNDATA_DIR``, else in :data:`DATA_DIR` (``NNData/`` next to the
-package); :func:`find_data_file` implements that order. Each file has a datasheet in
+package); :func:`find_data_file` implements that order. A leading ``~`` (the home folder) is
+expanded in both, and ``$VAR`` / ``${VAR}`` in ``NNDATA_DIR``. Each file has a datasheet in
 ``NNData/``.
 
 The file is read line by line (:func:`read_rows`) so that every error can name its line:
 ``csv.reader`` counts physical lines (``line_num``), which is what a student sees in an
-editor; blank lines are skipped but still counted.
+editor. A blank line, or one with nothing but spaces, tabs and commas (Excel writes rows of
+bare commas for cleared cells), carries no data: it is skipped but still counted.
+
+What a loader accepts as a number (:func:`parse_number`): a plain decimal such as ``12``,
+``-0.5``, ``.5`` or ``1e3`` (spaces around it are ignored), of magnitude at most
+:data:`MAX_MAGNITUDE`; not ``nan``, ``inf``, ``1_000`` or non-ASCII digits, all of which
+Python's ``float`` would take. Each column must also hold physically possible values as the
+datasheet defines them: no negative amount of cement, no penguin weighing 0 g.
+
+An error echoes at most :data:`EXCERPT_LENGTH` characters of the file's text, repr-quoted
+(:func:`excerpt`): ``path=`` may name any file, and its contents belong in no traceback.
 """
 
 from __future__ import annotations
 
 import csv
 import gzip
-import math
 import os
+import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from .._checks import short_repr
 
 __all__ = [
     "DATA_DIR",
@@ -42,6 +55,15 @@ __all__ = [
 # The default folder. Loaders read the environment variable NNDATA_DIR at each call, so
 # setting it (even after import) redirects them without touching this constant.
 DATA_DIR = Path(__file__).resolve().parent.parent.parent / "NNData"
+
+#: The largest magnitude a loaded value may have. Far above any value of the data sets (all
+#: below 1e4), and far enough below float64's largest number (about 1.8e308) that squares
+#: and their sums over many rows (the standard deviation of ``Standardizer``, a squared
+#: error) stay finite.
+MAX_MAGNITUDE = 1e100
+
+#: How many characters of a file's text an error message may echo.
+EXCERPT_LENGTH = 40
 
 
 @dataclass(frozen=True, eq=False)
@@ -125,14 +147,24 @@ def find_data_file(path, filename: str, loader: str, what: str) -> Path:
     Path
         An existing file.
     """
+    origin = ""
     if path is None:
-        path = Path(os.environ.get("NNDATA_DIR") or DATA_DIR)
-    path = Path(path)
+        setting = os.environ.get("NNDATA_DIR")
+        if setting:
+            origin = f" (from NNDATA_DIR={setting!r})"
+        path = os.path.expandvars(setting) if setting else DATA_DIR
+    elif not isinstance(path, (str, os.PathLike)):
+        raise TypeError(
+            f"path must be a str or os.PathLike (the data file or a folder holding "
+            f"{filename}), got {short_repr(path)}"
+        )
+    # os.path.expanduser leaves "~nobody" as it is, where Path.expanduser would raise
+    path = Path(os.path.expanduser(path))
     if path.is_dir():
         path = path / filename
     if not path.is_file():
         raise FileNotFoundError(
-            f"{loader}: no data file at '{path}'; expected {what} ({filename}). "
+            f"{loader}: no data file at '{path}'{origin}; expected {what} ({filename}). "
             f"Pass path=..., set NNDATA_DIR, or see NNData/README.md."
         )
     return path
@@ -140,20 +172,36 @@ def find_data_file(path, filename: str, loader: str, what: str) -> Path:
 
 # --- reading the CSV text line by line ---------------------------------------------------
 
+def excerpt(text: str) -> str:
+    """``text`` repr-quoted, cut to its first ``EXCERPT_LENGTH`` characters if longer.
+
+    What an error message may show of a file: ``'abc'`` or ``'abc...xyz'... (812 characters)``.
+    """
+    if len(text) <= EXCERPT_LENGTH:
+        return repr(text)
+    return f"{text[:EXCERPT_LENGTH]!r}... ({len(text)} characters)"
+
+
+def _is_blank(fields) -> bool:
+    """True for a line with no data: empty, or only spaces, tabs and commas."""
+    return not "".join(fields).strip()
+
+
 def read_rows(path: Path, header: bool):
     """Read a CSV (gzip if the name ends in .gz); return (header, [(line_no, fields), ...]).
 
     ``header`` is None, or ``(line_no, column_names)`` when ``header`` is True.
 
-    Blank lines are skipped. Every row must have as many fields as the first line. The text
-    is UTF-8, with or without a byte-order mark (Excel writes one when it saves "CSV UTF-8");
+    Blank lines (empty, or nothing but spaces, tabs and commas) are skipped; line numbers
+    still count them. Every row must have as many fields as the first line. The text is
+    UTF-8, with or without a byte-order mark (Excel writes one when it saves "CSV UTF-8");
     the mark is not part of the first field.
     """
     opener = gzip.open if path.suffix == ".gz" else open
     try:
         with opener(path, "rt", encoding="utf-8-sig", newline="") as f:
             reader = csv.reader(f)
-            rows = [(reader.line_num, fields) for fields in reader if fields]
+            rows = [(reader.line_num, fields) for fields in reader if not _is_blank(fields)]
     except (UnicodeDecodeError, gzip.BadGzipFile, EOFError, csv.Error) as exc:
         raise ValueError(f"{path}: cannot be read as CSV text ({exc})") from exc
     if not rows:
@@ -163,7 +211,7 @@ def read_rows(path: Path, header: bool):
         if len(fields) != width:
             raise ValueError(
                 f"{path}, line {line}: expected {width} comma-separated fields, "
-                f"got {len(fields)}: {','.join(fields)!r}"
+                f"got {len(fields)}: {excerpt(','.join(fields))}"
             )
     if not header:
         return None, rows
@@ -178,20 +226,56 @@ def columns_of(path: Path, header, wanted) -> list[int]:
     line, names = header
     missing = [name for name in wanted if name not in names]
     if missing:
-        raise ValueError(f"{path}, line {line}: header lacks column(s) {missing}; got {names}")
+        raise ValueError(
+            f"{path}, line {line}: header lacks column(s) {missing}; the line reads "
+            f"{excerpt(','.join(names))}"
+        )
     return [names.index(name) for name in wanted]
 
 
-def parse_number(path: Path, line: int, column: str, text: str) -> float:
-    """Parse one numeric field, or raise ValueError naming file, line, column and value."""
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not math.isfinite(value):
+#: A plain decimal number: optional sign, digits with at most one point, optional exponent.
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", re.ASCII)
+
+
+def parse_number(path: Path, line: int, column: str, text: str, limit=None) -> float:
+    """Parse one numeric field, or raise ValueError naming file, line, column and value.
+
+    Parameters
+    ----------
+    path : Path
+    line : int
+        The 1-based file line, for the message.
+    column : str
+        The column's name, for the message.
+    text : str
+        The field: a plain decimal (``12``, ``-0.5``, ``.5``, ``1e3``; spaces around it are
+        ignored) of magnitude at most ``MAX_MAGNITUDE``.
+    limit : (float, bool, str) or None
+        The lowest physically possible value, whether it is allowed itself, and what the
+        column holds (for the message), e.g. ``(0.0, True, "an amount in kg/m^3")``.
+
+    Returns
+    -------
+    float
+    """
+    where = f"{path}, line {line}: column {column!r}"
+    if not _NUMBER.fullmatch(text.strip()):
         raise ValueError(
-            f"{path}, line {line}: column {column!r} needs a finite number, got {text!r}"
+            f"{where} needs a finite decimal number such as 12.5 or 1e3, got {excerpt(text)}"
         )
+    value = float(text)
+    if not abs(value) <= MAX_MAGNITUDE:  # 1e999 parses as inf
+        raise ValueError(
+            f"{where} must have magnitude at most {MAX_MAGNITUDE:g} (larger values overflow "
+            f"later arithmetic, e.g. squares), got {excerpt(text)}"
+        )
+    if limit is not None:
+        low, inclusive, what = limit
+        if value < low or (value == low and not inclusive):
+            raise ValueError(
+                f"{where} must be {'>=' if inclusive else '>'} {low:g} ({what}), "
+                f"got {excerpt(text)}"
+            )
     return value
 
 
@@ -205,6 +289,13 @@ CONCRETE_FEATURES = (
     "cement", "blast_furnace_slag", "fly_ash", "water", "superplasticizer",
     "coarse_aggregate", "fine_aggregate", "age",
 )
+#: The physically possible values of each column (NNData/concrete.md): the seven
+#: components are masses per m^3 (true zeros occur), age and strength are positive.
+CONCRETE_LIMITS = {
+    **{name: (0.0, True, "an amount in kg/m^3") for name in CONCRETE_FEATURES[:7]},
+    "age": (0.0, False, "days from casting to the test"),
+    "compressive_strength": (0.0, False, "a strength in MPa"),
+}
 
 
 def load_concrete(path=None) -> Dataset:
@@ -226,7 +317,8 @@ def load_concrete(path=None) -> Dataset:
     names = CONCRETE_FEATURES + ("compressive_strength",)
     cols = columns_of(path, header, names)
     table = np.array(
-        [[parse_number(path, line, n, f[c]) for n, c in zip(names, cols)] for line, f in rows]
+        [[parse_number(path, line, n, f[c], CONCRETE_LIMITS[n]) for n, c in zip(names, cols)]
+         for line, f in rows]
     )
     seen = Counter(tuple(f) for _, f in rows)
     repeats = sum(count - 1 for count in seen.values())
@@ -246,6 +338,11 @@ def load_concrete(path=None) -> Dataset:
 
 
 PENGUIN_FEATURES = ("bill_length_mm", "bill_depth_mm", "flipper_length_mm", "body_mass_g")
+#: Every body measurement is positive (NNData/penguins.md): lengths in mm, mass in g.
+PENGUIN_LIMITS = {
+    name: (0.0, False, f"a body measurement in {'g' if name == 'body_mass_g' else 'mm'}")
+    for name in PENGUIN_FEATURES
+}
 
 
 def load_penguins(path=None, missing: str = "drop") -> Dataset:
@@ -276,7 +373,8 @@ def load_penguins(path=None, missing: str = "drop") -> Dataset:
         label = fields[species_col].strip()
         if label not in PENGUIN_SPECIES:
             raise ValueError(
-                f"{path}, line {line}: column 'species' has unknown class label {label!r}; "
+                f"{path}, line {line}: column 'species' has unknown class label "
+                f"{excerpt(label)}; "
                 f"expected one of {PENGUIN_SPECIES}"
             )
         values = [fields[c].strip() for c in cols]
@@ -290,7 +388,8 @@ def load_penguins(path=None, missing: str = "drop") -> Dataset:
         if gaps:
             dropped.append(line)
             continue
-        features.append([parse_number(path, line, n, v) for n, v in zip(PENGUIN_FEATURES, values)])
+        features.append([parse_number(path, line, n, v, PENGUIN_LIMITS[n])
+                         for n, v in zip(PENGUIN_FEATURES, values)])
         labels.append(PENGUIN_SPECIES.index(label))
     if not features:
         raise ValueError(
@@ -350,7 +449,7 @@ def load_digits(path=None) -> Dataset:
         i, j = np.argwhere(bad)[0]
         raise ValueError(
             f"{path}, line {rows[i][0]}: column {columns[j]!r} must be an integer in "
-            f"0..{high[j]}, got {rows[i][1][j]!r}"
+            f"0..{high[j]}, got {excerpt(rows[i][1][j])}"
         )
     blank = [names[j] for j in np.flatnonzero(table[:, :64].max(axis=0) == 0)]
     notes = (

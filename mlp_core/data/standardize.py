@@ -63,7 +63,9 @@ class Standardizer:
         Parameters
         ----------
         X : ndarray of shape (n_samples, n_features)
-            Training data, at least one row, all values finite.
+            Training data, at least one row, all values finite, none so large that a
+            column's mean or standard deviation overflows float64 (ValueError naming the
+            column).
 
         Returns
         -------
@@ -75,11 +77,21 @@ class Standardizer:
                 f"X must have at least one row and only finite values, got shape {X.shape} "
                 f"with {X.size - np.isfinite(X).sum()} NaN/inf values"
             )
+        with np.errstate(over="ignore", invalid="ignore"):  # overflow is reported below
+            mean = X.mean(axis=0, dtype=np.float64)
+            std = X.std(axis=0, dtype=np.float64)
+        overflow = ~(np.isfinite(mean) & np.isfinite(std))
+        if overflow.any():
+            j = int(np.flatnonzero(overflow)[0])
+            raise ValueError(
+                f"X column {j} is too large to standardize: its mean or standard deviation "
+                f"overflows float64 (largest magnitude {np.abs(X[:, j]).max():.3g}); "
+                f"rescale it first (e.g. change its unit)"
+            )
         # A constant column keeps its exact value as mean (the computed mean can be off in the
         # last bit) and scale 1, so it maps to exact zeros and back without rounding.
         constant = X.max(axis=0) == X.min(axis=0)
-        self.mean_ = np.where(constant, X[0], X.mean(axis=0, dtype=np.float64)).astype(np.float64)
-        std = X.std(axis=0, dtype=np.float64)
+        self.mean_ = np.where(constant, X[0], mean).astype(np.float64)
         self.scale_ = np.where(constant | (std == 0), 1.0, std)
         return self
 
