@@ -41,13 +41,15 @@ $(BIN)/python:
 
 # constraints.txt: the versions the tests last passed with (see its header).
 $(VENV)/.lab-installed: requirements.txt pyproject.toml constraints.txt | $(BIN)/python
-	$(PIP) install --quiet -r requirements.txt -c constraints.txt
-	touch $@
+	@echo "installing requirements.txt into $(VENV), at the versions of constraints.txt"
+	@$(PIP) install --quiet -r requirements.txt -c constraints.txt
+	@touch $@
 
 $(VENV)/.test-installed: requirements.txt requirements-test.txt pyproject.toml constraints.txt \
 		| $(BIN)/python
-	$(PIP) install --quiet -r requirements-test.txt -c constraints.txt
-	touch $(VENV)/.lab-installed $@
+	@echo "installing requirements-test.txt into $(VENV), at the versions of constraints.txt"
+	@$(PIP) install --quiet -r requirements-test.txt -c constraints.txt
+	@touch $(VENV)/.lab-installed $@
 
 # For maintainers, in a fresh clone (a working .venv with extra packages would pin those too):
 # upgrade to the newest versions requirements*.txt allow and write them to constraints.txt,
