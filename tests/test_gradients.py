@@ -199,6 +199,54 @@ def test_gradient_check_leaves_the_parameters_unchanged(rng):
         assert np.array_equal(a, b)
 
 
+# --- float32 networks -------------------------------------------------------------------------
+
+def float32_problem(seed):
+    """A float32 network (activation and loss varying with the seed), inputs and targets."""
+    rng = np.random.default_rng(seed)
+    activation = sorted(ACTIVATIONS)[seed % 4]
+    loss = sorted(LOSSES)[seed % 3]
+    n_out = {"mse": 2, "cross_entropy": 3, "binary_cross_entropy": 1}[loss]
+    net = MLP([3, 5, 4, n_out], activation=activation, seed=seed, dtype=np.float32)
+    for b in net.biases:  # away from ReLU's kink, as in build()
+        b[:] = rng.choice([-1.0, 1.0], b.shape) * rng.uniform(0.05, 0.2, b.shape)
+    X = rng.normal(size=(6, 3))
+    y = rng.normal(size=(6, n_out)) if loss == "mse" else rng.integers(0, max(n_out, 2), 6)
+    return net, X, y, loss
+
+
+@pytest.mark.parametrize("seed", range(24))
+def test_a_float32_network_is_checked_in_float64_and_passes_when_correct(seed):
+    # In float32 itself, rounding (~6e-8 per operation) divided by 2ε swamped the finite
+    # differences: correct code scored 0.02-1.0. The check now runs on a float64 copy of the
+    # same weights (each float32 value is exact in float64) and scores like float64 code.
+    net, X, y, loss = float32_problem(seed)
+    before = net.get_parameters()
+    error = gradient_check(net, X, y, loss=loss, lam=0.1, dropout=0.3 * (seed % 2), seed=seed,
+                           eps=EPS)
+    assert error < 1e-7  # measured: at most 6e-9 over these 24 seeds
+    assert net.dtype == np.float32  # the network itself is untouched
+    for a, b in zip(before[0] + before[1], net.weights + net.biases):
+        assert b.dtype == np.float32 and np.array_equal(a, b)
+
+
+@pytest.mark.parametrize("seed", range(24))
+def test_a_float32_network_with_a_wrong_derivative_still_fails_the_check(seed):
+    net, X, y, loss = float32_problem(seed)
+    right = net.activation.derivative
+    net.activation = dataclasses.replace(net.activation, derivative=lambda z: 1.5 * right(z))
+    assert gradient_check(net, X, y, loss=loss, lam=0.1, eps=EPS) > 1e-3  # measured >= 0.38
+
+
+def test_a_float32_check_equals_the_check_of_a_float64_copy_made_by_hand():
+    net, X, y, loss = float32_problem(5)
+    copy = MLP(net.layer_sizes, activation=net.activation.name, dtype=np.float64)
+    copy.set_parameters(net.weights, net.biases)
+    kwargs = {"loss": loss, "lam": 0.1, "dropout": 0.3, "seed": 7}
+    assert gradient_check_layers(net, X, y, **kwargs) == gradient_check_layers(copy, X, y,
+                                                                               **kwargs)
+
+
 # --- the check can fail -----------------------------------------------------------------------
 
 @pytest.mark.parametrize("name", ["relu", "sigmoid", "tanh", "identity"])
