@@ -6,7 +6,6 @@ tests/browser/test_first_open.py. Some tests here run pip or make in a scratch f
 take seconds each.
 """
 
-
 from __future__ import annotations
 
 import ast
@@ -478,3 +477,15 @@ def test_public_links_open_the_module_notebook():
     assert links["colab"].endswith(f"/blob/{public_links.BRANCH}/{start_lab.START_NOTEBOOK}")
     with pytest.raises(ValueError, match="repository must be"):
         public_links.links("https://gitlab.com/a/b")
+
+
+def test_readme_links_are_the_ones_the_script_writes():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert public_links.rewrite(readme, public_links.blocks()) == readme, (
+        "README.md's public links differ from scripts/public_links.py: run it")
+    outside = public_links.rewrite(readme, dict.fromkeys(public_links.blocks(), ""))
+    slug = public_links.REPOSITORY.removeprefix("https://github.com/")
+    assert slug not in outside, "README.md names the address outside the generated blocks"
+    for name in ["binder", "colab"]:
+        assert f"][{name}]" in readme, f"README.md has no badge using [{name}]"
+
