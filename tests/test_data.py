@@ -683,6 +683,53 @@ def test_standardizer_errors():
         Standardizer().fit(np.array([[1.0, np.nan], [2.0, 3.0]]))
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_standardizer_column_constant_up_to_rounding_becomes_zeros_not_noise(dtype):
+    # 0.1 + 0.2 is 0.30000000000000004: a column of "0.3" computed two ways differs only in
+    # its last bit, and dividing by that spread used to blow rounding up to ±1.22
+    ulps = np.array([0, 1, -1, 0, 2]) * np.finfo(dtype).eps  # off by a few steps of dtype
+    X = np.column_stack([np.arange(5.0), 0.3 * (1 + ulps), -1e6 * (1 + ulps)]).astype(dtype)
+    assert (X[:, 1:].max(axis=0) > X[:, 1:].min(axis=0)).all()  # not exactly constant
+    s = Standardizer().fit(X)
+    np.testing.assert_array_equal(s.scale_[1:], [1.0, 1.0])
+    Z = s.transform(X)
+    assert np.abs(Z[:, 1:]).max() <= 1e-6 * np.abs(X[:, 1:]).max()  # zeros up to rounding
+    np.testing.assert_allclose(Z[:, 0], (X[:, 0] - 2) / np.sqrt(2), rtol=1e-6)
+
+
+def test_standardizer_keeps_a_small_but_real_spread():
+    # relative spread 1e-12 on 1e6 is thousands of float64 steps: data, not rounding
+    X = (1e6 + np.array([0.0, 1e-6, 2e-6, 3e-6]))[:, None]
+    s = Standardizer().fit(X)
+    assert s.scale_[0] == pytest.approx(np.std(X), rel=1e-6)
+    np.testing.assert_allclose(s.transform(X).std(), 1.0, rtol=1e-3)
+
+
+@pytest.mark.parametrize("method, name", [("transform", "X"), ("inverse_transform", "Z")])
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_standardizer_transform_refuses_nan_and_inf_as_fit_does(method, name, bad):
+    s = Standardizer().fit(np.arange(6.0).reshape(3, 2))
+    mean, scale = s.mean_.copy(), s.scale_.copy()
+    A = np.array([[1.0, 2.0], [3.0, bad]])
+    with pytest.raises(ValueError, match=rf"^{name} must contain only finite values, got 1 "
+                                         rf"NaN/inf value, the first {bad} at row 1, column 1"):
+        getattr(s, method)(A)
+    np.testing.assert_array_equal(s.mean_, mean)  # nothing changed
+    np.testing.assert_array_equal(s.scale_, scale)
+
+
+def test_standardizer_transform_refuses_a_result_that_overflows():
+    s = Standardizer().fit(np.array([[0.0], [1e-150]]))  # a genuine, tiny spread
+    assert s.transform(np.array([[1e-150]]))[0, 0] == pytest.approx(1.0)
+    with np.errstate(all="raise"), pytest.raises(
+            ValueError, match=r"X column 0 overflows float64 when standardized \(mean_ "
+                              r"5e-151, scale_ 5e-151\)"):
+        s.transform(np.array([[1e160]]))
+    with np.errstate(all="raise"), pytest.raises(
+            ValueError, match=r"Z column 0 overflows float64 when transformed back"):
+        Standardizer().fit(np.array([[0.0], [1e150]])).inverse_transform(np.array([[1e160]]))
+
+
 def test_data_is_one_subpackage_with_one_module_per_concept():
     import importlib
     import importlib.util
