@@ -109,6 +109,9 @@ def gradient_check_layers(net, X, y, *, loss="mse", lam=0.0, dropout=0.0, seed=N
     lam = check_real(lam, "lam", low=0.0)
     dropout = check_dropout(dropout)
     eps = check_real(eps, "eps", low=0.0, low_open=True)
+    if net.dtype != np.float64:  # refuse what the network itself refuses (1e39 in float32)
+        X_net = check_X(X, net.layer_sizes[0], dtype=net.dtype)
+        check_targets(y, loss_fn.name, net.layer_sizes[-1], net.dtype, X=X_net)
     X = check_X(X, net.layer_sizes[0], dtype=np.float64)
     y = check_targets(y, loss_fn.name, net.layer_sizes[-1], np.float64, X=X)
     # Arguments checked once, here; the passes below skip the checks (check=False).
