@@ -29,6 +29,7 @@ import numpy as np
 
 from ._checks import check_dropout, check_real, check_targets, check_X
 from .losses import get_loss
+from .network import MLP
 from .regularization import l2_penalty
 
 __all__ = ["gradient_check", "gradient_check_layers", "numerical_gradient", "relative_error"]
@@ -105,6 +106,8 @@ def gradient_check_layers(net, X, y, *, loss="mse", lam=0.0, dropout=0.0, seed=N
     dict
         ``{"W^(1)": error, "b^(1)": error, ..., "b^(L+1)": error}``.
     """
+    if not isinstance(net, MLP):
+        raise TypeError(f"net must be an MLP, got {type(net).__name__}")
     loss_fn = get_loss(loss)
     lam = check_real(lam, "lam", low=0.0)
     dropout = check_dropout(dropout)

@@ -18,6 +18,7 @@ from mlp_core import (
     get_activation,
     get_loss,
     gradient_check,
+    gradient_check_layers,
     l2_penalty,
     r2_score,
 )
@@ -445,6 +446,14 @@ def test_gradient_check_arguments():
         gradient_check(net(), X, Y_REG, eps=0.0)
     with pytest.raises(ValueError, match=r"dropout must be in \[0\.0, 1\.0\), got 1\.0"):
         gradient_check(net(), X, Y_REG, dropout=1.0)
+
+
+@pytest.mark.parametrize(("bad", "kind"), [(None, "NoneType"), ("net", "str"), ([net()], "list")])
+def test_gradient_check_needs_a_network(bad, kind):
+    with pytest.raises(TypeError, match=rf"net must be an MLP, got {kind}$"):
+        gradient_check(bad, X, Y_REG)
+    with pytest.raises(TypeError, match=rf"net must be an MLP, got {kind}$"):
+        gradient_check_layers(bad, X, Y_REG)
 
 
 def test_r2_score_of_a_constant_target_is_undefined():
