@@ -620,6 +620,38 @@ def test_split_rejects_bad_arguments():
         train_val_test_split(X[:2], y[:2], val_size=0.45, test_size=0.45)
 
 
+@pytest.mark.parametrize("y, sizes, label, count", [
+    # 4 of class 0, 1 of class 7: the largest remainders hand the lone 7 to validation
+    ([0, 0, 0, 0, 7], dict(val_size=0.3, test_size=0.5), 7, 1),
+    # one sample per class: half of the classes go to the test part whole
+    ([3, 5, 8, 13], dict(val_size=0.0, test_size=0.5), 3, 1),
+])
+def test_stratified_split_refuses_to_leave_a_class_out_of_training(y, sizes, label, count):
+    y = np.array(y)
+    X = np.arange(len(y), dtype=float)[:, None]
+    X_before = X.copy()
+    expected = (rf"stratify=True would leave class {label} \({count} samples?\) out of the "
+                r"training part: .*validation.*test")
+    with pytest.raises(ValueError, match=expected):
+        train_val_test_split(X, y, seed=0, stratify=True, **sizes)
+    np.testing.assert_array_equal(X, X_before)
+
+
+@pytest.mark.parametrize("stratify", [False, True])
+def test_split_refuses_an_empty_part_that_was_asked_for(stratify):
+    X, y = numbered(4)
+    y = y % 2
+    with pytest.raises(ValueError, match=r"val_size=0\.1 of 4 samples gives an empty validation "
+                                         r"part \(0\.4 rounds to 0\)"):
+        train_val_test_split(X, y, val_size=0.1, test_size=0.5, seed=0, stratify=stratify)
+    with pytest.raises(ValueError, match=r"test_size=0\.05 of 4 samples gives an empty test "
+                                         r"part \(0\.2 rounds to 0\)"):
+        train_test_split(X, y, test_size=0.05, seed=0, stratify=stratify)
+    # asking for no part at all is fine
+    parts = train_val_test_split(X, y, val_size=0.0, test_size=0.5, seed=0, stratify=stratify)
+    assert [len(p) for p in parts[:3]] == [2, 0, 2]
+
+
 # ---------------------------------------------------------------- Standardizer
 
 

@@ -4,6 +4,10 @@ Split first, then fit the :class:`~mlp_core.data.Standardizer` on the training p
 (see ``standardize.py``), so that nothing about held-out data leaks into training. Rows are
 samples throughout. Splits are seeded permutations (``np.random.default_rng(seed)``);
 ``stratify=True`` keeps class proportions.
+
+A split never fails silently: a part asked for (a fraction above 0) that would be empty, or
+a stratified split that would leave a class without a single training sample, is refused
+with a ValueError naming the sizes (or the class), before anything is drawn.
 """
 
 from __future__ import annotations
@@ -34,12 +38,16 @@ def train_val_test_split(X, y, *, val_size=0.2, test_size=0.2, seed=None, strati
     val_size, test_size : float in [0, 1), default 0.2
         Fractions of the samples for validation and test; their sum must be below 1. The
         counts are rounded to the nearest integer; ``val_size=0`` gives empty validation
-        arrays of shape (0, ...).
+        arrays of shape (0, ...). A fraction above 0 that rounds to 0 samples is refused
+        (ValueError): ask for 0, or use more samples.
     seed : int, np.random.Generator or None
         Seed for ``np.random.default_rng``.
     stratify : bool, default False
         If True, ``y`` must be a 1-D array of integer class labels, and every part gets (as
-        nearly as rounding allows) the class proportions of the whole.
+        nearly as rounding allows) the class proportions of the whole. A class so small that
+        validation and test would take all of its samples is refused (ValueError naming the
+        class): a model cannot learn a class it never sees. A small class may still be
+        missing from the validation or test part.
 
     Returns
     -------
@@ -60,19 +68,36 @@ def train_val_test_split(X, y, *, val_size=0.2, test_size=0.2, seed=None, strati
             f"val_size + test_size must be < 1, got {val_size} + {test_size} = "
             f"{val_size + test_size}"
         )
-    rng = np.random.default_rng(seed)
     n = len(y)
+    for size, name, part in ((val_size, "val_size", "validation"), (test_size, "test_size",
+                                                                      "test")):
+        if size > 0 and round(size * n) == 0:
+            raise ValueError(
+                f"{name}={size} of {n} samples gives an empty {part} part ({size * n:g} "
+                f"rounds to 0); use {name}=0 for no {part} part, a larger {name} or more "
+                f"samples"
+            )
+    rng = np.random.default_rng(seed)
     if stratify:
         if y.ndim != 1 or not np.issubdtype(y.dtype, np.integer):
             raise ValueError(
                 f"stratify=True needs y to be a 1-D array of integer class labels, "
                 f"got dtype {y.dtype} and shape {y.shape}"
             )
-        classes, codes = np.unique(y, return_inverse=True)
-        members = [rng.permutation(np.flatnonzero(codes == k)) for k in range(len(classes))]
-        counts = np.array([len(m) for m in members])
+        classes, codes, counts = np.unique(y, return_inverse=True, return_counts=True)
         n_test = _largest_remainder(counts, test_size)
         n_val = np.minimum(_largest_remainder(counts, val_size), counts - n_test)
+        left_out = np.flatnonzero(counts - n_test - n_val == 0)
+        if len(left_out):
+            k = left_out[0]
+            raise ValueError(
+                f"stratify=True would leave class {classes[k]} ({counts[k]} "
+                f"sample{'s' if counts[k] > 1 else ''}) out of the training part: "
+                f"{n_val[k]} would go to validation and {n_test[k]} to test (val_size="
+                f"{val_size}, test_size={test_size}); use smaller fractions, more samples of "
+                f"that class, or stratify=False"
+            )
+        members = [rng.permutation(np.flatnonzero(codes == k)) for k in range(len(classes))]
         test = np.concatenate([m[:t] for m, t in zip(members, n_test)])
         val = np.concatenate([m[t:t + v] for m, t, v in zip(members, n_test, n_val)])
         train = np.concatenate([m[t + v:] for m, t, v in zip(members, n_test, n_val)])
