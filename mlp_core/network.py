@@ -270,7 +270,10 @@ class MLP:
         Parameters
         ----------
         cache : ForwardCache
-            From ``forward`` on the same batch.
+            From this network's ``forward`` on the same batch. With ``check=True`` a cache
+            whose arrays do not have this network's shapes (made by another network, e.g.
+            notebook cells run out of order) is refused; a cache from another network of
+            the same layer sizes cannot be told apart.
         y : ndarray of shape (n,) or (n, N_O)
             Targets: real values for 'mse', class labels for the cross-entropies.
         loss : str or Loss
@@ -292,6 +295,7 @@ class MLP:
         if check:
             if not isinstance(cache, ForwardCache):
                 raise TypeError(f"cache must be the ForwardCache from forward(), got {cache!r}")
+            self._check_cache(cache)
             lam = check_real(lam, "lam", low=0.0)
             y = check_targets(y, loss_fn.name, self.layer_sizes[-1], self.dtype, X=cache.h[0])
         L = self.n_hidden
@@ -312,6 +316,35 @@ class MLP:
                 if mask[l - 1] is not None:
                     delta[l - 1] = delta[l - 1] * mask[l - 1]
         return Gradients(weights=grad_W[1:], biases=grad_b[1:], delta=delta[1:])
+
+    def _check_cache(self, cache):
+        """Raise unless every array of ``cache`` has the shape this network's forward gives."""
+        sizes, L = self.layer_sizes, self.n_hidden
+        if len(cache.z) != L + 1 or len(cache.h) != L + 1 or len(cache.masks) != L:
+            n_layers = len(cache.z)
+            raise ValueError(
+                f"cache must come from forward() of this network, whose {L + 1} layers of "
+                f"weights need z^(1) .. z^({L + 1}) (layer_sizes {sizes}), got a cache of "
+                f"{n_layers} layer{'s' if n_layers != 1 else ''}: was it made by another network?"
+            )
+        n = np.shape(cache.h[0])[0] if np.ndim(cache.h[0]) else 0
+        for i in range(L + 1):
+            for name, array, expected in (
+                (f"cache.h[{i}] (h^({i}))", cache.h[i], (n, sizes[i])),
+                (f"cache.z[{i}] (z^({i + 1}))", cache.z[i], (n, sizes[i + 1])),
+            ):
+                if np.shape(array) != expected:
+                    raise ValueError(
+                        f"{name} must have shape {expected} for this network (layer_sizes "
+                        f"{sizes}), got {np.shape(array)}: was the cache made by another "
+                        "network's forward()?"
+                    )
+            mask = cache.masks[i] if i < L else None
+            if mask is not None and np.shape(mask) != (n, sizes[i + 1]):
+                raise ValueError(
+                    f"cache.masks[{i}] must be None or have shape {(n, sizes[i + 1])} for this "
+                    f"network (layer_sizes {sizes}), got {np.shape(mask)}"
+                )
 
     def _check_masks(self, masks, n):
         """One mask per hidden layer, each None or of shape (n, N_l), as arrays of dtype."""

@@ -309,6 +309,36 @@ def test_backward_needs_a_forward_cache():
         net().backward({"z": []}, Y_REG)
 
 
+@pytest.mark.parametrize(("other", "pattern"), [
+    ([5, 3, 1], r"cache\.h\[0\] \(h\^\(0\)\) must have shape \(4, 2\) .*got \(4, 5\)"),
+    ([2, 5, 1], r"cache\.z\[0\] \(z\^\(1\)\) must have shape \(4, 3\) .*got \(4, 5\)"),
+    ([2, 3, 2], r"cache\.z\[1\] \(z\^\(2\)\) must have shape \(4, 1\) .*got \(4, 2\)"),
+    ([2, 3, 3, 1], r"cache must come from forward\(\) of this network, whose 2 layers .*"
+                   r"got a cache of 3 layers"),
+    ([2, 1], r"cache must come from forward\(\) of this network, whose 2 layers .*"
+             r"got a cache of 1 layer"),
+])
+def test_backward_refuses_a_cache_from_another_network(other, pattern):
+    # e.g. notebook cells run out of order: forward on one network, backward on another.
+    # Before, this gave gradients of the wrong shape ([5, 3, 1]: dJ/dW^(1) of shape (3, 5)
+    # for a W^(1) of shape (3, 2)) or numpy's broadcasting errors.
+    m = net()  # layer_sizes [2, 3, 1]
+    cache = MLP(other, seed=1).forward(np.ones((4, other[0])))
+    with pytest.raises(ValueError, match=pattern) as refused:
+        m.backward(cache, Y_REG)
+    assert "layer_sizes [2, 3, 1]" in str(refused.value)
+    m.backward(m.forward(X), Y_REG)  # its own cache is fine
+
+
+def test_backward_refuses_a_cache_whose_dropout_masks_do_not_fit():
+    m = net()
+    cache = m.forward(X, dropout=0.5, rng=np.random.default_rng(0))
+    cache.masks[0] = np.ones((4, 5))
+    with pytest.raises(ValueError, match=r"cache\.masks\[0\] must be None or have shape "
+                                         r"\(4, 3\) .*got \(4, 5\)"):
+        m.backward(cache, Y_REG)
+
+
 def test_negative_lambda_in_loss_and_backward():
     m = net()
     with pytest.raises(ValueError, match=r"lam must be a finite number >= 0, got -0\.1"):
