@@ -41,12 +41,13 @@ def check_array(a, name, *, ndim=None, dtype=None):
     TypeError
         If ``a`` is not numeric (strings, objects) or is complex.
     ValueError
-        If ``a`` has the wrong number of dimensions, is empty, or holds NaN, ±inf or a value
-        that does not fit in ``dtype``.
+        If ``a`` is a ragged nested sequence (rows of different lengths), has the wrong
+        number of dimensions, is empty, or holds NaN, ±inf or a value that does not fit in
+        ``dtype``.
     """
     if isinstance(a, (str, bytes)) or a is None:
         raise TypeError(f"{name} must be a numeric array, got {short_repr(a)}")
-    arr = np.asarray(a)
+    arr = _as_rectangular_array(a, name)
     if arr.dtype == object or not (
         np.issubdtype(arr.dtype, np.number) or arr.dtype == bool
     ):
@@ -63,6 +64,27 @@ def check_array(a, name, *, ndim=None, dtype=None):
     if dtype is None:
         return _check_finite(arr, arr, name)
     return as_dtype(arr, dtype, name)
+
+
+def _as_rectangular_array(a, name):
+    """``np.asarray(a)``, refusing a ragged nested sequence (rows of different lengths)."""
+    try:
+        return np.asarray(a)
+    except ValueError as error:  # numpy: "... has an inhomogeneous shape after 1 dimensions"
+        if "inhomogeneous" not in str(error) and "with a sequence" not in str(error):
+            raise
+        try:
+            lengths = [len(row) for row in a]
+        except TypeError:  # a number among the rows: [[1, 2], 3]
+            lengths = None
+        rows = ""
+        if lengths is not None:
+            shown = ", ".join(str(n) for n in lengths[:8]) + (", ..." if len(lengths) > 8 else "")
+            rows = f" with rows of lengths [{shown}]"
+        raise ValueError(
+            f"{name} must be a rectangular array (rows of equal length), got a ragged "
+            f"sequence{rows}: {short_repr(a)}"
+        ) from None
 
 
 def as_dtype(arr, dtype, name):

@@ -13,6 +13,7 @@ from mlp_core import (
     MLP,
     EarlyStopping,
     Perceptron,
+    accuracy,
     dropout_mask,
     fit,
     get_activation,
@@ -78,6 +79,30 @@ def test_complex_X_and_y_are_a_type_error():
         m.loss(X, Y_REG + 0j)
     with pytest.raises(TypeError, match=r"x must hold real numbers, got complex dtype"):
         Perceptron(2).update(np.ones(2) + 1j, 1)
+
+
+RAGGED = [[0.0, 1.0], [1.0, 0.0, 2.0], [1.0, 1.0], [0.0, 0.0]]  # the second row is too long
+RAGGED_RULE = r"must be a rectangular array \(rows of equal length\), got a ragged sequence "
+
+
+def test_a_ragged_nested_list_is_refused_naming_the_argument_everywhere():
+    # numpy's own message ("inhomogeneous shape after 1 dimensions") named no argument
+    m = net()
+    before = m.get_parameters()
+    pattern = r"^X " + RAGGED_RULE + r"with rows of lengths \[2, 3, 2, 2\]: \[\[0\.0, 1\.0\]"
+    for call in (m.forward, m.predict, lambda a: m.loss(a, Y_REG),
+                 lambda a: fit(m, a, Y_REG, loss="mse", lr=0.1, epochs=1, progress=False),
+                 lambda a: gradient_check(m, a, Y_REG),
+                 lambda a: accuracy(m, a, [0, 1, 1, 0], "mse"),
+                 lambda a: Perceptron(2).fit(a, [0, 1, 1, 0])):
+        with pytest.raises(ValueError, match=pattern):
+            call(RAGGED)
+    with pytest.raises(ValueError, match=r"^y " + RAGGED_RULE + r"with rows of lengths \[1, 2"):
+        m.loss(X, [[1.0], [2.0, 3.0], [1.0], [0.0]])
+    with pytest.raises(ValueError, match=r"^y_true " + RAGGED_RULE):
+        r2_score([[1.0], [2.0, 3.0]], [1.0, 2.0])
+    for a, b in zip(before[0] + before[1], m.weights + m.biases):  # nothing was changed
+        assert np.array_equal(a, b)
 
 
 # --- values that overflow the network's dtype -------------------------------------------------
