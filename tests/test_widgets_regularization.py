@@ -189,6 +189,38 @@ def test_dropout_masks_are_inverted(p):
     assert mean == pytest.approx(1.0, abs=0.05)
 
 
+@pytest.mark.parametrize("kwargs, error, message", [
+    ({"layer_sizes": (4, 3)}, ValueError,
+     r"layer_sizes must list an input size, at least one hidden layer and an output size "
+     r"\[N_I, N_1, \.\.\., N_O\], got \(4, 3\)"),
+    ({"layer_sizes": (4, 0, 3)}, ValueError, r"layer_sizes\[1\] must be >= 1, got 0"),
+    ({"layer_sizes": (4, 10, -2, 3)}, ValueError, r"layer_sizes\[2\] must be >= 1, got -2"),
+    ({"layer_sizes": (4, 2.5, 3)}, TypeError, r"layer_sizes\[1\] must be an integer >= 1, "
+                                              r"got 2\.5"),
+    ({"layer_sizes": "abc"}, TypeError, r"layer_sizes must be a sequence of integers "
+                                        r"\[N_I, N_1, \.\.\., N_O\], got 'abc'"),
+    ({"layer_sizes": None}, TypeError, r"layer_sizes must be a sequence .*got None"),
+    ({"seed": 25}, ValueError, r"seed must be an integer in \[0, 20\], got 25"),
+    ({"seed": -1}, ValueError, r"seed must be an integer in \[0, 20\], got -1"),
+    ({"seed": "a"}, TypeError, r"seed must be an integer in \[0, 20\], got 'a'"),
+    ({"seed": True}, TypeError, r"seed must be an integer in \[0, 20\], got True"),
+])
+def test_dropout_panel_refuses_bad_arguments_before_building_a_widget(kwargs, error, message):
+    from ipywidgets.widgets.widget import _instances
+
+    before = len(_instances)
+    with pytest.raises(error, match=message):
+        dropout_panel(**kwargs)
+    assert len(_instances) == before
+
+
+def test_dropout_panel_takes_any_valid_network_and_the_slider_ends():
+    panel = dropout_panel(seed=20, layer_sizes=(1, 1, 1))
+    assert panel.values["mask_seed"] == 20
+    assert "of 1 hidden units" in panel.summary.value
+    assert dropout_panel(seed=np.int64(0), layer_sizes=[4, 50, 3]).values["mask_seed"] == 0
+
+
 def test_plot_decision_boundary_labels_and_checks():
     X_train, X_val, y_train, y_val = _lab_data()
     net = MLP([2, 8, 1], seed=0)

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._checks import check_int, short_repr
 from ..data import TOY_DATASETS
 from ..plotting.regularization import boundary_figure, dropout_figure, early_stopping_figure
 from ..recipes import toy_split, train_toy_network
@@ -247,11 +248,27 @@ def _dropout_masks(p, seed, layer_sizes=DROPOUT_LAYER_SIZES):
 def dropout_panel(seed=0, layer_sizes=DROPOUT_LAYER_SIZES):
     """A dropout rate and a mask seed: the dropped units of one mask and the count kept.
 
+    Parameters
+    ----------
+    seed : int in [0, 20]
+        The mask seed the panel starts at (the mask seed slider's range).
+    layer_sizes : sequence of int >= 1
+        [N_I, N_1, ..., N_O] with at least one hidden layer, the network drawn.
+
     Returns
     -------
     Panel
         CSS class ``dropout-panel``.
     """
+    seed = check_int(seed, "seed", minimum=0, maximum=20)  # refused, never clamped
+    if isinstance(layer_sizes, (str, bytes)) or not hasattr(layer_sizes, "__len__"):
+        raise TypeError("layer_sizes must be a sequence of integers [N_I, N_1, ..., N_O], "
+                        f"got {short_repr(layer_sizes)}")
+    if len(layer_sizes) < 3:
+        raise ValueError("layer_sizes must list an input size, at least one hidden layer and "
+                         f"an output size [N_I, N_1, ..., N_O], got {short_repr(layer_sizes)}")
+    layer_sizes = [check_int(n, f"layer_sizes[{i}]", minimum=1)
+                   for i, n in enumerate(layer_sizes)]
     controls = {"p": float_slider("dropout p", 0.5, 0.0, 0.8, 0.05),
                 "mask_seed": int_slider("mask seed", seed, 0, 20)}
 
