@@ -40,12 +40,20 @@ def relative_error(a, b):
 
     Parameters
     ----------
-    a, b : ndarray of the same shape
+    a, b : array_like of the same shape
 
     Returns
     -------
     float
+
+    Raises
+    ------
+    ValueError
+        If the shapes differ (two zero arrays of different shapes are no match).
     """
+    a, b = np.asarray(a), np.asarray(b)
+    if a.shape != b.shape:
+        raise ValueError(f"a and b must have the same shape, got {a.shape} and {b.shape}")
     denominator = np.linalg.norm(a) + np.linalg.norm(b)
     if denominator == 0:
         return 0.0
@@ -62,13 +70,30 @@ def numerical_gradient(f, theta, eps=1e-6):
     ----------
     f : callable () -> float
         Reads ``theta`` (e.g. a network's weight array).
-    theta : ndarray
+    theta : ndarray of floats
+        The very array ``f`` reads. An integer array is refused: it cannot hold θ ± ε
+        (1 + 1e-6 is stored as 1), so every difference would be 0. In float32 the step
+        and f are rounded to about 6e-8 relative, so the result is good to a few digits only;
+        ``gradient_check`` works in float64 for that reason.
     eps : float > 0
 
     Returns
     -------
-    ndarray of the same shape as ``theta``
+    ndarray of the same shape as ``theta``, float64
     """
+    if not callable(f):
+        raise TypeError(f"f must be a callable () -> float, got {type(f).__name__}")
+    if not isinstance(theta, np.ndarray):
+        raise TypeError(
+            "theta must be a numpy array that f reads (it is changed in place), "
+            f"got {type(theta).__name__}"
+        )
+    if not np.issubdtype(theta.dtype, np.floating):
+        raise TypeError(
+            "theta must be an array of floats (an integer array cannot hold theta ± eps, so "
+            f"every difference would be 0), got dtype {theta.dtype}"
+        )
+    eps = check_real(eps, "eps", low=0.0, low_open=True)
     grad = np.zeros(theta.shape, dtype=np.float64)
     for k in np.ndindex(theta.shape):
         original = theta[k]

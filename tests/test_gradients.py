@@ -300,6 +300,36 @@ def test_relative_error_by_hand():
     assert relative_error(np.array([1.0, 2.0]), np.array([2.0, 4.0])) == pytest.approx(1 / 3)
 
 
+def test_relative_error_refuses_arrays_of_different_shapes():
+    # zeros(2) against zeros(3) gave 0.0, "a perfect match"; (3,) against (1, 3) broadcast
+    with pytest.raises(ValueError, match=r"a and b must have the same shape, got \(2,\) and "
+                                         r"\(3,\)"):
+        relative_error(np.zeros(2), np.zeros(3))
+    with pytest.raises(ValueError, match=r"got \(3,\) and \(1, 3\)"):
+        relative_error(np.ones(3), np.ones((1, 3)))
+    assert relative_error([3.0, 4.0], [3.0, 4.0]) == 0.0  # lists are fine
+
+
+@pytest.mark.parametrize("dtype", [np.int64, np.int32, bool])
+def test_numerical_gradient_refuses_an_integer_theta(dtype):
+    # theta[k] = 1 + 1e-6 is stored as 1 in an integer array: every difference was 0, a
+    # silently wrong gradient of zeros
+    theta = np.array([1, 2], dtype=dtype)
+    with pytest.raises(TypeError, match=rf"theta must be an array of floats .*got dtype "
+                                        rf"{np.dtype(dtype)}"):
+        numerical_gradient(lambda: float(np.sum(theta**2)), theta)
+    assert np.array_equal(theta, np.array([1, 2], dtype=dtype))
+
+
+def test_numerical_gradient_refuses_a_theta_that_f_cannot_read_and_a_bad_eps():
+    with pytest.raises(TypeError, match=r"theta must be a numpy array .*got list"):
+        numerical_gradient(lambda: 0.0, [1.0, 2.0])
+    with pytest.raises(TypeError, match=r"f must be a callable .*got ndarray"):
+        numerical_gradient(np.zeros(2), np.zeros(2))
+    with pytest.raises(ValueError, match=r"eps must be a finite number > 0, got -1e-06"):
+        numerical_gradient(lambda: 0.0, np.zeros(2), eps=-1e-6)
+
+
 def test_numerical_gradient_of_a_quadratic_and_restores_theta():
     theta = np.array([[1.0, -2.0], [0.5, 3.0]])
     original = theta.copy()
