@@ -39,6 +39,7 @@ from ._checks import (
     check_rng,
     check_targets,
     check_X,
+    short_repr,
 )
 from .activations import get_activation
 from .layers import dense_backward, dense_forward
@@ -144,7 +145,12 @@ class MLP:
             check_int(size, f"layer_sizes[{i}]", minimum=1)
         self.layer_sizes = [int(s) for s in sizes]
         self.activation = get_activation(activation)
-        self.dtype = np.dtype(dtype)
+        try:
+            self.dtype = np.dtype(dtype)
+        except (TypeError, ValueError):  # numpy's "data type 'abc' not understood"
+            raise ValueError(
+                f"dtype must be float32 or float64, got {short_repr(dtype)}"
+            ) from None
         if self.dtype not in (np.float32, np.float64):
             raise ValueError(f"dtype must be float32 or float64, got {self.dtype}")
         self.seed = seed
@@ -178,7 +184,21 @@ class MLP:
         return [W.copy() for W in self.weights], [b.copy() for b in self.biases]
 
     def set_parameters(self, weights, biases):
-        """Replace the weights and biases with copies of the given arrays (same shapes)."""
+        """Replace the weights and biases with copies of the given arrays.
+
+        Parameters
+        ----------
+        weights : sequence of array_like
+            ``weights[i]`` of the shape of ``self.weights[i]``.
+        biases : sequence of array_like
+            ``biases[i]`` of the shape of ``self.biases[i]``.
+
+        Raises
+        ------
+        ValueError
+            If the count or a shape differs, or a value is NaN, ±inf or does not fit in the
+            network's dtype; nothing is changed then.
+        """
         weights, biases = list(weights), list(biases)
         if len(weights) != len(self.weights) or len(biases) != len(self.biases):
             raise ValueError(
@@ -193,7 +213,9 @@ class MLP:
                     f"{self.weights[i].shape} and {self.biases[i].shape}, "
                     f"got {np.shape(W)} and {np.shape(b)}"
                 )
-        self.weights = [np.array(W, dtype=self.dtype) for W in weights]
+        weights = [check_array(W, f"weights[{i}]", dtype=self.dtype) for i, W in enumerate(weights)]
+        biases = [check_array(b, f"biases[{i}]", dtype=self.dtype) for i, b in enumerate(biases)]
+        self.weights = [np.array(W, dtype=self.dtype) for W in weights]  # copies
         self.biases = [np.array(b, dtype=self.dtype) for b in biases]
 
     def __repr__(self):

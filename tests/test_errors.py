@@ -285,6 +285,18 @@ def test_dtype_must_be_float32_or_float64():
         MLP([2, 1], dtype=np.int64)
 
 
+@pytest.mark.parametrize("bad", ["abc", "float", object(), [np.float32]])
+def test_dtype_that_is_not_a_numpy_dtype_is_named(bad):
+    # "abc" gave numpy's "data type 'abc' not understood", which named no argument; "float"
+    # is numpy's float64 and is accepted, as np.float64 is
+    if bad == "float":
+        assert MLP([2, 1], dtype=bad).dtype == np.float64
+        return
+    with pytest.raises(ValueError, match=r"dtype must be float32 or float64, got "
+                                         + re.escape(repr(bad)[:20])):
+        MLP([2, 1], dtype=bad)
+
+
 # --- forward / backward / parameters ----------------------------------------------------------
 
 @pytest.mark.parametrize("p", [1.0, -0.1, 1.5, float("nan")])
@@ -384,6 +396,31 @@ def test_set_parameters_checks_shapes_and_count():
                                          r"arrays \(one per layer\), got 1 and 2"):
         m.set_parameters(W[:1], b)
     assert len(m.weights) == 2  # unchanged by the failed calls
+
+
+@pytest.mark.parametrize(("which", "i", "value"), [
+    ("weights", 1, np.nan), ("weights", 0, np.inf), ("biases", 0, -np.inf),
+])
+def test_set_parameters_refuses_non_finite_values_naming_the_array(which, i, value):
+    m = net()
+    before = m.get_parameters()
+    W, b = m.get_parameters()
+    (W if which == "weights" else b)[i].flat[1] = value
+    with pytest.raises(ValueError, match=rf"^{which}\[{i}\] must contain only finite numbers, "
+                                         rf"got {value} at index"):
+        m.set_parameters(W, b)
+    for a, c in zip(before[0] + before[1], m.weights + m.biases):  # nothing was changed
+        assert np.array_equal(a, c)
+
+
+def test_set_parameters_refuses_values_that_overflow_a_float32_network():
+    m = net(dtype=np.float32)
+    W, b = m.get_parameters()
+    W = [w.astype(np.float64) for w in W]
+    W[0][0, 0] = 1e39
+    with pytest.raises(ValueError, match=r"^weights\[0\] " + FIT_IN_FLOAT32 + r"got 1e\+39"):
+        m.set_parameters(W, b)
+    assert np.isfinite(m.weights[0]).all()
 
 
 # --- fit: hyperparameters ---------------------------------------------------------------------
