@@ -128,3 +128,88 @@ def dropout_figure(masks, p, mask_seed, layer_sizes):
                ncols=3, frameon=False, bbox_to_anchor=(0.5, 0.01))
     ax_bar.set_title("units kept by this mask", fontsize="medium")
     return fig
+
+
+# --- the projector grid (issue 13, item 5) -------------------------------------------------
+
+#: Columns and rows of ``regularization_grid_figure``: λ from none to too much, and three
+#: data sets of growing difficulty.
+GRID_LAMS = (0.0, 0.003, 0.03, 0.1)
+GRID_DATASETS = ("moons", "circles", "spirals")
+
+
+@styled
+def regularization_grid_figure(datasets=GRID_DATASETS, lams=GRID_LAMS, *, n=100, noise=0.35,
+                               val_size=0.5, hidden=(32, 32), activation="relu", lr=0.1,
+                               epochs=300, momentum=0.9, dropout=0.0, dtype=np.float32,
+                               seed=0, resolution=60):
+    """Decision boundaries for λ across the columns and data sets down the rows (Eq. 15).
+
+    Each cell trains a fresh network with ``mlp_core.recipes.train_toy_network`` (the
+    defaults are the regularization lab's: 100 noisy points, half held out, 2 × 32 ReLU
+    units, 300 full-batch epochs with momentum 0.9, binary cross-entropy, float32) and shows
+    its decision boundary, the training and validation points, and its validation accuracy
+    in the corner, as scikit-learn's "Varying regularization in Multi-layer Perceptron"
+    example does. Read a row left to right: the boundary smooths, the training accuracy
+    falls, the validation accuracy first holds or rises, then falls when λ is too large.
+
+    Parameters
+    ----------
+    datasets : sequence of str
+        Keys of ``mlp_core.data.TOY_DATASETS``, one row each.
+    lams : sequence of float >= 0
+        The L2 strengths λ, one column each.
+    n, noise, val_size, hidden, activation, lr, epochs, momentum, dropout, dtype, seed :
+        Passed to ``train_toy_network`` for every cell (the same seed: the same data and the
+        same initial weights along a row, so only λ differs).
+    resolution : int
+        Grid points per axis of each cell's shading.
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+    accuracy : ndarray of shape (len(datasets), len(lams))
+        Validation accuracy of each cell's network (NaN where training diverged).
+    """
+    # The grid trains its cells, so it needs the recipes (data flows downward: recipes ->
+    # plotting); imported here so the figures above do not load them.
+    from ..recipes import train_toy_network
+    from .training import plot_decision_boundary
+
+    if len(datasets) == 0 or len(lams) == 0:
+        raise ValueError(f"datasets and lams must each name at least one row or column, got "
+                         f"{len(datasets)} data sets and {len(lams)} values of λ")
+    fig, axes = new_figure(figsize=(2.35 * len(lams) + 0.6, 2.1 * len(datasets) + 0.9),
+                           nrows=len(datasets), ncols=len(lams))
+    axes = np.asarray(axes).reshape(len(datasets), len(lams))
+    accuracy = np.full((len(datasets), len(lams)), np.nan)
+    for i, dataset in enumerate(datasets):
+        for j, lam in enumerate(lams):
+            run = train_toy_network(dataset, n=n, noise=noise, val_size=val_size,
+                                    hidden=hidden, activation=activation,
+                                    loss="binary_cross_entropy", lr=lr, epochs=epochs,
+                                    lam=lam, dropout=dropout, momentum=momentum, dtype=dtype,
+                                    seed=seed)
+            ax = axes[i, j]
+            plot_decision_boundary(ax, run.net, run.X_train, run.y_train, run.X_val,
+                                   run.y_val, loss=run.loss, resolution=resolution,
+                                   colorbar=False, legend=False)
+            if run.error is None:
+                accuracy[i, j] = run.accuracy(run.X_val, run.y_val)
+                text = (f"val {accuracy[i, j]:.0%}\n"
+                        f"train {run.accuracy(run.X_train, run.y_train):.0%}")
+            else:
+                text = f"diverged\n(epoch {run.error.epoch})"
+            ax.text(0.97, 0.03, text, transform=ax.transAxes, ha="right", va="bottom",
+                    fontweight="bold", bbox=dict(boxstyle="round", fc="white", alpha=0.85))
+            ax.set(xlabel="", ylabel="", xticks=[], yticks=[])
+            if i == 0:
+                ax.set_title(f"λ = {lam:g}", fontsize="medium")
+        axes[i, 0].set_ylabel(dataset, fontsize="medium")
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncols=4, frameon=False)
+    sizes = ", ".join(map(str, [2, *hidden, 1]))
+    fig.suptitle(f"L2 regularization (Eq. 15): network [{sizes}], {activation}, {epochs} "
+                 f"epochs, {n} points ({val_size:.0%} for validation), noise {noise:g}",
+                 fontsize="medium")
+    return fig, accuracy
