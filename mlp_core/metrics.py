@@ -1,5 +1,20 @@
 """How good a trained network is: class accuracy and R², the numbers the notebooks report.
 
+Two forms of every metric
+-------------------------
+- On a network: ``accuracy(net, X, y, loss)`` and ``predict_classes(net, X, loss)`` run the
+  network on X and read classes from its scores as the training loss defines them.
+- On arrays, in scikit-learn's order (true values first, predictions second):
+  ``accuracy_score(y_true, y_pred)``, ``r2_score(y_true, y_pred)`` and
+  ``predict_classes(scores, loss)`` for scores ŷ = ``net.predict(X)`` computed already.
+
+``accuracy`` and ``predict_classes`` choose their form by the first argument: an ``MLP``
+gives the network form, anything else the array form, so ``accuracy(y, y_pred)`` works as
+a scikit-learn user expects. A network in another place, or three arguments without a
+network first, is refused with a message naming both forms.
+
+Classes from scores
+-------------------
 Classes come from the output scores ŷ = z^(L+1) in the way the loss the network was
 trained with reads them:
 
@@ -16,25 +31,37 @@ from __future__ import annotations
 import numpy as np
 
 from ._checks import check_array, check_same_length, check_X, class_labels
-from .losses import get_loss
+from .losses import Loss, get_loss
 from .network import MLP
 
-__all__ = ["accuracy", "predict_classes", "r2_score"]
+__all__ = ["accuracy", "accuracy_score", "predict_classes", "r2_score"]
 
 #: Score above which a single-output network predicts class 1, by loss.
 BINARY_THRESHOLD = {"binary_cross_entropy": 0.0, "mse": 0.5}
 
 
-def predict_classes(net, X, loss):
-    """Predicted class of every row of X, read from ŷ as the training loss defines it.
+# --- classes ------------------------------------------------------------------------------
+
+def predict_classes(net, X=None, loss=None):
+    """Predicted class of every sample, read from the scores ŷ as the training loss defines it.
+
+    Two forms, chosen by the first argument:
+
+    - ``predict_classes(net, X, loss)``: run the ``MLP`` ``net`` on X first;
+    - ``predict_classes(scores, loss=None)``: scores ŷ = ``net.predict(X)`` computed already
+      (raw scores, not probabilities). With two or more columns the largest score wins and
+      ``loss`` may be left out; one column needs ``loss``, which sets the threshold.
 
     Parameters
     ----------
-    net : MLP
+    net : MLP, or array_like of shape (n, N_O) or (n,)
+        The network, or the scores.
     X : ndarray of shape (n, layer_sizes[0])
+        The inputs (network form only; in the scores form the second argument is ``loss``).
     loss : str
         The loss the network was trained with: 'cross_entropy' (2 or more outputs),
-        'binary_cross_entropy' or 'mse' (one output, 0/1 targets).
+        'binary_cross_entropy' (class 1 where ŷ > 0) or 'mse' (class 1 where ŷ > 0.5; one
+        output, 0/1 targets).
 
     Returns
     -------
@@ -42,10 +69,15 @@ def predict_classes(net, X, loss):
 
     Raises
     ------
+    TypeError
+        If a network is not the first argument, or the network form lacks X or loss.
     ValueError
         If a score is NaN or infinite (weights of a diverged run): no class can be read.
     """
-    loss_fn = _check_net_and_loss(net, loss)
+    if not isinstance(net, MLP):
+        return _classes_of_scores(net, X, loss)
+    _require(("X", X), ("loss", loss), form="predict_classes(net, X, loss)")
+    loss_fn = _check_outputs(loss, net.layer_sizes[-1])
     X = check_X(X, net.layer_sizes[0], dtype=net.dtype)
     y_hat = _scores(net, X)
     broken = ~np.isfinite(y_hat).all(axis=1)
@@ -57,25 +89,78 @@ def predict_classes(net, X, loss):
     return _classes(y_hat, loss_fn)
 
 
-def accuracy(net, X, y, loss):
-    """Share of rows of X whose predicted class (``predict_classes``) equals the label in y.
+def _classes_of_scores(scores, second, loss):
+    """The scores form of ``predict_classes``: ``(scores, loss)``."""
+    _refuse_misplaced_net("predict_classes(net, X, loss)", second, loss)
+    if second is not None:
+        if loss is None and isinstance(second, (str, Loss)):
+            loss = second  # predict_classes(scores, "mse")
+        else:
+            raise TypeError(
+                f"net must be an MLP, got {type(scores).__name__}: predict_classes takes "
+                "(net, X, loss), or (scores, loss) with scores = net.predict(X)"
+            )
+    scores = check_array(scores, "scores", ndim=(1, 2))
+    if scores.ndim == 1:
+        scores = scores[:, None]  # one output, one score per sample
+    if loss is None:
+        if scores.shape[1] == 1:
+            raise ValueError(
+                "loss must be given for scores with one column: 'binary_cross_entropy' "
+                "(class 1 where the score > 0) or 'mse' (class 1 where the score > 0.5), "
+                "got None"
+            )
+        loss = "cross_entropy"
+    return _classes(scores, _check_outputs(loss, scores.shape[1]))
+
+
+# --- accuracy -----------------------------------------------------------------------------
+
+def accuracy(net, X, y=None, loss=None):
+    """Share of samples whose predicted class equals the true label.
+
+    Two forms, chosen by the first argument:
+
+    - ``accuracy(net, X, y, loss)``: the classes ``predict_classes(net, X, loss)`` against
+      the labels y;
+    - ``accuracy(y_true, y_pred)``: two arrays of labels, as scikit-learn's
+      ``accuracy_score`` (which see).
 
     Parameters
     ----------
-    net : MLP
-    X : ndarray of shape (n, layer_sizes[0])
+    net : MLP, or array_like of shape (n,)
+        The network, or the true labels.
+    X : ndarray of shape (n, layer_sizes[0]), or array_like of shape (n,)
+        The inputs, or the predicted labels.
     y : ndarray of shape (n,) or (n, 1)
-        Integer class labels: 0 .. layer_sizes[-1] - 1 for 'cross_entropy', 0/1 otherwise.
+        Integer class labels: 0 .. layer_sizes[-1] - 1 for 'cross_entropy', 0/1 otherwise
+        (network form only).
     loss : str
-        The loss the network was trained with (see ``predict_classes``).
+        The loss the network was trained with (see ``predict_classes``; network form only).
 
     Returns
     -------
     float
-        In [0, 1]; NaN if a score is NaN or infinite (a diverged network predicts no class,
-        and counting its NaNs as class 0 would give a number that means nothing).
+        In [0, 1]; in the network form NaN if a score is NaN or infinite (a diverged network
+        predicts no class, and counting its NaNs as class 0 would give a number that means
+        nothing).
+
+    Raises
+    ------
+    TypeError
+        If a network is not the first argument, three or four arguments come without a
+        network first, or the network form lacks y or loss.
     """
-    loss_fn = _check_net_and_loss(net, loss)
+    if not isinstance(net, MLP):
+        _refuse_misplaced_net("accuracy(net, X, y, loss)", X, y, loss)
+        if y is None and loss is None:
+            return accuracy_score(net, X)
+        raise TypeError(
+            f"net must be an MLP, got {type(net).__name__}: accuracy takes (net, X, y, loss), "
+            "or (y_true, y_pred) with two arguments, as scikit-learn's accuracy_score"
+        )
+    _require(("y", y), ("loss", loss), form="accuracy(net, X, y, loss)")
+    loss_fn = _check_outputs(loss, net.layer_sizes[-1])
     X = check_X(X, net.layer_sizes[0], dtype=net.dtype)
     y = check_array(y, "y", ndim=(1, 2))
     check_same_length(X, y)
@@ -87,12 +172,158 @@ def accuracy(net, X, y, loss):
     return float(np.mean(_classes(y_hat, loss_fn) == labels))
 
 
-def _check_net_and_loss(net, loss):
-    """The Loss for ``loss``, after checking that ``net`` has the outputs it reads classes from."""
-    if not isinstance(net, MLP):
-        raise TypeError(f"net must be an MLP, got {type(net).__name__}")
+def accuracy_score(y_true, y_pred):
+    """Share of samples whose predicted label equals the true one, as in scikit-learn.
+
+    Parameters
+    ----------
+    y_true : array_like of shape (n,) or (n, 1)
+        The true class labels: whole numbers (any, e.g. 0 .. K-1 or ±1) or booleans.
+    y_pred : array_like of shape (n,) or (n, 1)
+        The predicted labels, e.g. ``predict_classes(net.predict(X), loss)``; not scores or
+        probabilities, which are refused.
+
+    Returns
+    -------
+    float
+        In [0, 1].
+
+    Raises
+    ------
+    TypeError
+        If either argument is an MLP (use ``accuracy(net, X, y, loss)``).
+    ValueError
+        If a value is not a whole number, an array has several columns (scores?), or the
+        lengths differ.
+    """
+    y_true = _labels(y_true, "y_true")
+    y_pred = _labels(y_pred, "y_pred")
+    if len(y_true) != len(y_pred):
+        raise ValueError(
+            "y_true and y_pred must have the same length (one label per sample), "
+            f"got {len(y_true)} and {len(y_pred)}"
+        )
+    return float(np.mean(y_true == y_pred))
+
+
+def _labels(y, name):
+    """Labels as an array of shape (n,), refusing a network, scores and probabilities."""
+    if isinstance(y, MLP):
+        raise TypeError(
+            f"{name} must be class labels, got an MLP: accuracy_score(y_true, y_pred) compares "
+            "labels; for a network use accuracy(net, X, y, loss)"
+        )
+    y = check_array(y, name, ndim=(1, 2))
+    if y.ndim == 2:
+        if y.shape[1] != 1:
+            raise ValueError(
+                f"{name} must be class labels of shape (n_samples,), got shape {y.shape}: "
+                "one row of scores per sample? read the classes with predict_classes(scores)"
+            )
+        y = y[:, 0]
+    if y.dtype == bool:
+        return y.astype(np.int64)
+    fractional = np.mod(y, 1) != 0
+    if fractional.any():
+        where = int(np.argmax(fractional))
+        raise ValueError(
+            f"{name} must hold class labels (whole numbers), got {y[where].item():g} at index "
+            f"{where}: scores or probabilities? read the classes with predict_classes(scores, "
+            "loss)"
+        )
+    return y
+
+
+# --- R² -----------------------------------------------------------------------------------
+
+def r2_score(y_true, y_pred):
+    """Coefficient of determination R² = 1 − Σ(y − ŷ)² / Σ(y − ȳ)², as in scikit-learn.
+
+    The order matters: ȳ is the mean of ``y_true``, so the true values come first.
+
+    Parameters
+    ----------
+    y_true : array_like of shape (n,) or (n, n_outputs)
+    y_pred : array_like of shape (n,) or (n, n_outputs)
+        E.g. ``net.predict(X)``: a column (n, 1) and a vector (n,) of the same length are
+        the same one output. With several outputs the result is the mean of the R² of each
+        (scikit-learn's default, ``multioutput="uniform_average"``).
+
+    Returns
+    -------
+    float
+        1 for a perfect fit, 0 for always predicting the mean of ``y_true``.
+
+    Raises
+    ------
+    TypeError
+        If an argument is an MLP (pass ``net.predict(X)``).
+    ValueError
+        If ``y_true`` (a column of it) is constant (R² is undefined), the shapes differ, or a
+        value is not finite.
+    """
+    for name, value in (("y_true", y_true), ("y_pred", y_pred)):
+        if isinstance(value, MLP):
+            kind = "true" if name == "y_true" else "predicted"
+            raise TypeError(
+                f"{name} must be an array of {kind} values, got an MLP: r2_score compares "
+                "values, true ones first, e.g. r2_score(y, net.predict(X))"
+            )
+    y_true = _columns(check_array(y_true, "y_true", ndim=(1, 2), dtype=np.float64))
+    y_pred = _columns(check_array(y_pred, "y_pred", ndim=(1, 2), dtype=np.float64))
+    if y_true.shape != y_pred.shape:
+        raise ValueError(
+            f"y_true and y_pred must have the same shape, got {y_true.shape} and {y_pred.shape}"
+        )
+    scores = []
+    for k in range(y_true.shape[1]):
+        truth, prediction = y_true[:, k], y_pred[:, k]
+        residual = np.sum((truth - prediction) ** 2)
+        total = np.sum((truth - truth.mean()) ** 2)
+        if total == 0:
+            column = "" if y_true.shape[1] == 1 else f" (column {k})"
+            raise ValueError(
+                f"y_true{column} must not be constant (R² divides by Σ(y − ȳ)², which is then "
+                f"0), got every value equal to {truth[0]:g}"
+            )
+        scores.append(1.0 - residual / total)
+    return float(np.mean(scores))
+
+
+def _columns(a):
+    """A vector (n,) as one column (n, 1); a matrix as it is."""
+    return a[:, None] if a.ndim == 1 else a
+
+
+# --- shared checks --------------------------------------------------------------------------
+
+_WHAT = {
+    "X": "X (the inputs)",
+    "y": "y (the true labels)",
+    "loss": "loss (the loss the network was trained with: 'cross_entropy', "
+            "'binary_cross_entropy' or 'mse')",
+}
+
+
+def _require(*named, form):
+    """Raise naming every argument of ``named`` = (name, value) pairs that is None."""
+    missing = [_WHAT[name] for name, value in named if value is None]
+    if missing:
+        raise TypeError(f"{form} needs {' and '.join(missing)}, got None")
+
+
+def _refuse_misplaced_net(form, *rest):
+    """Raise if an MLP is among the arguments after the first."""
+    for position, value in enumerate(rest, start=2):
+        if isinstance(value, MLP):
+            raise TypeError(
+                f"net must be the first argument of {form}, got an MLP as argument {position}"
+            )
+
+
+def _check_outputs(loss, n_outputs):
+    """The Loss for ``loss``, after checking that ``n_outputs`` scores can give its classes."""
     loss_fn = get_loss(loss)
-    n_outputs = net.layer_sizes[-1]
     if loss_fn.name == "cross_entropy" and n_outputs < 2:
         raise ValueError(
             f"classes from loss 'cross_entropy' need at least 2 output units, got {n_outputs}"
@@ -116,37 +347,3 @@ def _classes(y_hat, loss_fn):
     if loss_fn.name == "cross_entropy":
         return y_hat.argmax(axis=1)
     return (y_hat[:, 0] > BINARY_THRESHOLD[loss_fn.name]).astype(np.int64)
-
-
-def r2_score(y_true, y_pred):
-    """Coefficient of determination R² = 1 − Σ(y − ŷ)² / Σ(y − ȳ)².
-
-    Parameters
-    ----------
-    y_true, y_pred : ndarray of shape (n_samples,)
-
-    Returns
-    -------
-    float
-        1 for a perfect fit, 0 for always predicting the mean of ``y_true``.
-
-    Raises
-    ------
-    ValueError
-        If ``y_true`` is constant (R² is undefined), the shapes differ, or a value is not
-        finite.
-    """
-    y_true = check_array(y_true, "y_true", dtype=np.float64)
-    y_pred = check_array(y_pred, "y_pred", dtype=np.float64)
-    if y_true.shape != y_pred.shape:
-        raise ValueError(
-            f"y_true and y_pred must have the same shape, got {y_true.shape} and {y_pred.shape}"
-        )
-    residual = np.sum((y_true - y_pred) ** 2)
-    total = np.sum((y_true - y_true.mean()) ** 2)
-    if total == 0:
-        raise ValueError(
-            "y_true must not be constant (R² divides by Σ(y − ȳ)², which is then 0), "
-            f"got every value equal to {y_true.flat[0]:g}"
-        )
-    return float(1.0 - residual / total)

@@ -1,9 +1,14 @@
-"""accuracy, predict_classes and r2_score on networks whose scores are known by hand."""
+"""accuracy, predict_classes and r2_score on networks whose scores are known by hand.
+
+Each metric has a network form, ``accuracy(net, X, y, loss)``, and scikit-learn's form on
+arrays, true values first: ``accuracy_score(y_true, y_pred)`` (or ``accuracy(y_true,
+y_pred)``), ``predict_classes(scores, loss)``, ``r2_score(y_true, y_pred)``.
+"""
 
 import numpy as np
 import pytest
 
-from mlp_core import MLP, accuracy, predict_classes, r2_score
+from mlp_core import MLP, accuracy, accuracy_score, predict_classes, r2_score
 
 
 def score_net(n_outputs):
@@ -97,3 +102,126 @@ def test_r2_score_by_hand():
     assert r2_score(y, y) == 1.0
     assert r2_score(y, np.full(4, 2.5)) == 0.0
     assert r2_score(y, y + 1.0) == pytest.approx(1 - 4 / 5)
+
+
+def test_r2_score_takes_a_column_of_predictions_and_averages_several_outputs():
+    y = np.array([1.0, 2.0, 3.0, 4.0])
+    assert r2_score(y, (y + 1.0)[:, None]) == pytest.approx(1 - 4 / 5)  # net.predict's (n, 1)
+    assert r2_score(y[:, None], y + 1.0) == pytest.approx(1 - 4 / 5)
+    # two outputs: R² of each (1 and 1 - 4/5), averaged as scikit-learn does by default
+    Y = np.column_stack([y, 10 * y])
+    assert r2_score(Y, np.column_stack([y, 10 * y + 10.0])) == pytest.approx((1 + 1 / 5) / 2)
+    with pytest.raises(ValueError, match=r"y_true and y_pred must have the same shape, got "
+                                         r"\(4, 2\) and \(4, 1\)"):
+        r2_score(Y, y[:, None])
+
+
+# --- scikit-learn's form: true labels first, predictions second --------------------------------
+
+def test_accuracy_score_by_hand_in_scikit_learns_order():
+    assert accuracy_score([0, 1, 1, 2], [0, 1, 2, 2]) == 0.75
+    assert accuracy_score(np.array([[0], [1], [1], [2]]), [0, 1, 2, 2]) == 0.75  # a column
+    assert accuracy_score([-1, 1, 1], [1, 1, 1]) == pytest.approx(2 / 3)  # ±1 labels work
+    assert accuracy_score([0.0, 1.0], [True, True]) == 0.5
+    assert isinstance(accuracy_score([0, 1], [0, 1]), float)
+
+
+def test_accuracy_with_two_arguments_is_accuracy_score():
+    y_true, y_pred = [0, 1, 1, 2], np.array([0, 1, 2, 2])
+    assert accuracy(y_true, y_pred) == accuracy_score(y_true, y_pred) == 0.75
+
+
+def test_predict_classes_of_scores_reads_them_as_the_network_form_does():
+    # the same numbers whether the network runs inside predict_classes or before it
+    for n_outputs, loss in [(3, "cross_entropy"), (1, "binary_cross_entropy"), (1, "mse")]:
+        net = score_net(n_outputs)
+        scores = net.predict(X)
+        expected = predict_classes(net, X, loss)
+        assert predict_classes(scores, loss).tolist() == expected.tolist()
+        assert predict_classes(scores, loss=loss).tolist() == expected.tolist()
+    # several columns need no loss: the largest score wins
+    assert predict_classes([[0.1, 2.0, -1.0], [3.0, 0.0, 0.0]]).tolist() == [1, 0]
+    # one output given as a 1-D vector
+    assert predict_classes(np.array([-0.2, 0.3, 0.7]), "mse").tolist() == [0, 0, 1]
+    assert predict_classes(np.array([-0.2, 0.3, 0.7]), "binary_cross_entropy").tolist() == [
+        0, 1, 1]
+
+
+def test_both_forms_compose_into_the_network_accuracy():
+    net = score_net(3)
+    y = [0, 1, 0, 2]
+    assert accuracy(y, predict_classes(net.predict(X), "cross_entropy")) == accuracy(
+        net, X, y, "cross_entropy")
+
+
+# --- mix-ups between the two forms get a message that says which form is which ----------------
+
+def test_scores_or_probabilities_given_as_predicted_labels_are_refused():
+    scores = score_net(3).predict(X)
+    with pytest.raises(ValueError, match=r"y_pred must be class labels of shape \(n_samples,\), "
+                                         r"got shape \(4, 3\).*predict_classes\(scores"):
+        accuracy([0, 1, 0, 2], scores)
+    with pytest.raises(ValueError, match=r"y_pred must hold class labels \(whole numbers\), "
+                                         r"got 0\.73 at index 1.*predict_classes\(scores, loss\)"):
+        accuracy_score([0, 1, 1], [0.0, 0.73, 1.0])
+    with pytest.raises(ValueError, match=r"y_true and y_pred must have the same length \(one "
+                                         r"label per sample\), got 3 and 2"):
+        accuracy_score([0, 1, 1], [0, 1])
+
+
+def test_a_network_in_the_wrong_place_is_named():
+    net = score_net(1)
+    with pytest.raises(TypeError, match=r"net must be the first argument of accuracy\(net, X, "
+                                        r"y, loss\), got an MLP as argument 2"):
+        accuracy(X, net, [0, 1, 1, 1], "mse")
+    with pytest.raises(TypeError, match=r"net must be the first argument of accuracy\(net, X, "
+                                        r"y, loss\), got an MLP as argument 3"):
+        accuracy(X, [0, 1, 1, 1], net, "mse")
+    with pytest.raises(TypeError, match=r"net must be the first argument of predict_classes\("
+                                        r"net, X, loss\), got an MLP as argument 2"):
+        predict_classes(X, net, "mse")
+    with pytest.raises(TypeError, match=r"y_true must be class labels, got an MLP.*"
+                                        r"accuracy\(net, X, y, loss\)"):
+        accuracy_score(net, X)
+    with pytest.raises(TypeError, match=r"y_true must be an array of true values, got an MLP.*"
+                                        r"r2_score\(y, net.predict\(X\)\)"):
+        r2_score(net, X)
+
+
+def test_three_arguments_without_a_network_first_name_both_forms():
+    with pytest.raises(TypeError, match=r"net must be an MLP, got list: accuracy takes "
+                                        r"\(net, X, y, loss\), or \(y_true, y_pred\)"):
+        accuracy([0, 1], [0, 1], "cross_entropy")
+    with pytest.raises(TypeError, match=r"net must be an MLP, got ndarray: predict_classes takes "
+                                        r"\(net, X, loss\), or \(scores, loss\)"):
+        predict_classes(X, X, "mse")
+
+
+def test_the_network_form_needs_every_argument():
+    net = score_net(1)
+    with pytest.raises(TypeError, match=r"accuracy\(net, X, y, loss\) needs loss \(the loss the "
+                                        r"network was trained with: 'cross_entropy', .*got None"):
+        accuracy(net, X, [0, 1, 1, 1])
+    with pytest.raises(TypeError, match=r"accuracy\(net, X, y, loss\) needs y \(the true "
+                                        r"labels\) and loss \(the loss"):
+        accuracy(net, X)
+    with pytest.raises(TypeError, match=r"predict_classes\(net, X, loss\) needs loss \(the"):
+        predict_classes(net, X)
+    with pytest.raises(TypeError, match=r"predict_classes\(net, X, loss\) needs X \(the inputs\),"
+                                        r" got None"):
+        predict_classes(net, loss="mse")
+
+
+def test_one_column_of_scores_needs_the_loss_to_choose_the_threshold():
+    with pytest.raises(ValueError, match=r"loss must be given for scores with one column: "
+                                         r"'binary_cross_entropy' \(class 1 where the score > 0\) "
+                                         r"or 'mse' \(class 1 where the score > 0\.5\)"):
+        predict_classes(np.array([[0.2], [0.7]]))
+    with pytest.raises(ValueError, match=r"classes from loss 'cross_entropy' need at least 2 "
+                                         r"output units, got 1"):
+        predict_classes(np.array([[0.2], [0.7]]), "cross_entropy")
+    with pytest.raises(ValueError, match=r"classes from loss 'mse' need exactly 1 output unit "
+                                         r".*got 3"):
+        predict_classes(np.zeros((2, 3)), "mse")
+    with pytest.raises(ValueError, match=r"scores must contain only finite numbers, got nan"):
+        predict_classes(np.array([[np.nan, 1.0]]))
