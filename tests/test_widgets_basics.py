@@ -138,6 +138,44 @@ def test_forward_panel_rejects_lambda_that_is_not_a_number():
         forward_panel(lam="0.1")
 
 
+def _nan_network():
+    net = MLP([2, 3, 1], seed=0)
+    net.weights[1][0, 2] = np.nan
+    return net
+
+
+@pytest.mark.parametrize("kwargs, error, message", [
+    ({"target": "a"}, TypeError, r"^target must be a real number, got 'a'$"),
+    ({"target": None}, TypeError, r"^target must be a real number, got None$"),
+    ({"target": float("nan")}, ValueError, r"^target must be in \[-100.0, 100.0\], got nan$"),
+    ({"target": 1e200}, ValueError, r"^target must be in \[-100.0, 100.0\], got 1e\+200$"),
+    ({"net": "x"}, TypeError, r"^net must be an MLP with layer_sizes \[2, \.\.\., 1\], got 'x'$"),
+    ({"net": _nan_network()}, ValueError,
+     r"^net must have finite weights and biases, got nan in weights\[1\]$"),
+    ({"x": 3}, TypeError, r"^x must be a pair \(x1, x2\) of numbers, got 3$"),
+    ({"x": "ab"}, TypeError, r"^x must be a pair \(x1, x2\) of numbers, got 'ab'$"),
+    ({"x": (1.0,)}, ValueError, r"^x must be a pair \(x1, x2\) of numbers, got \(1.0,\)$"),
+    ({"x": (0.15, 0.0)}, ValueError,
+     r"^x1 must be one of the slider's steps -2, -1\.9, \.\.\., 2 \(-2 \+ k·0\.1\), got 0\.15$"),
+    ({"lam": 0.125}, ValueError,
+     r"^lam must be one of the slider's steps 0, 0\.05, \.\.\., 1 \(0 \+ k·0\.05\), "
+     r"got 0\.125$"),
+])
+def test_forward_panel_refuses_bad_arguments_before_building_a_widget(kwargs, error, message):
+    from ipywidgets.widgets.widget import _instances
+
+    before = len(_instances)
+    with pytest.raises(error, match=message):
+        forward_panel(**kwargs)
+    assert len(_instances) == before
+
+
+def test_forward_panel_takes_values_on_the_steps_despite_rounding():
+    panel = forward_panel(x=(0.3, -1.7), lam=0.15, target=-100)  # 0.3 / 0.1 = 2.9999999999999996
+    assert panel.values == {"lam": 0.15, "x1": 0.3, "x2": -1.7}
+    assert "y = -100" in panel.summary.value
+
+
 # --- the numbers behind the panels ------------------------------------------------------
 
 def test_separable_data_converges_and_xor_does_not():
@@ -300,12 +338,12 @@ def test_set_figure_dpi_refuses_bad_values(default_dpi, dpi, error, message):
 def test_panel_set_changes_several_controls_with_one_redraw():
     panel = perceptron_panel()
     redraws, before = panel.redraws, panel.image.value
-    panel.set(w1=-1.0, w2=0.5, b=0.25)
+    panel.set(w1=-1.0, w2=0.5, b=0.3)  # on the sliders' 0.1 steps (0.25 is refused)
     assert panel.redraws == redraws + 1
-    assert (panel.values["w1"], panel.values["w2"], panel.values["b"]) == (-1.0, 0.5, 0.25)
+    assert (panel.values["w1"], panel.values["w2"], panel.values["b"]) == (-1.0, 0.5, 0.3)
     assert panel.image.value != before
     one_by_one = perceptron_panel()
-    for name, value in [("w1", -1.0), ("w2", 0.5), ("b", 0.25)]:
+    for name, value in [("w1", -1.0), ("w2", 0.5), ("b", 0.3)]:
         one_by_one.controls[name].value = value
     assert one_by_one.image.value == panel.image.value  # the same picture, two redraws fewer
     panel.set(w1=-1.0)  # nothing changes: nothing is redrawn
@@ -334,6 +372,27 @@ def test_panel_set_moves_dropdowns_first_and_puts_everything_back_on_a_refusal()
                                          "are dataset, k"):
         panel.set(k=3, w1=1.0)
     assert panel.values == values and panel.redraws == redraws
+
+
+def test_panel_set_refuses_values_between_a_sliders_steps():
+    from mlp_core.widgets.controls import float_slider, log_slider
+
+    controls = {"width": int_slider("width", 32, 2, 128, 2),
+                "p": float_slider("p", 0.5, 0.0, 0.8, 0.05),
+                "lr": log_slider("lr", 0.1, -3, 0, step=0.1)}
+    seen = []
+    panel = Panel(controls, lambda width, p, lr: (new_figure()[0], seen.append(width) or ""),
+                  css_class="steps-panel")
+    before = panel.values
+    with pytest.raises(ValueError, match=r"^width must be one of the slider's steps 2, 4, \.\.\., "
+                                         r"128 \(2 \+ k·2\), got 3$"):
+        panel.set(p=0.6, width=3)  # a slider cannot stop at 3
+    with pytest.raises(ValueError, match=r"^p must be one of the slider's steps 0, 0\.05, "
+                                         r"\.\.\., 0\.8 \(0 \+ k·0\.05\), got 0\.33$"):
+        panel.set(width=4, p=0.33)
+    assert panel.values == before and len(seen) == 1  # put back, nothing redrawn
+    panel.set(width=128, p=0.15, lr=0.3)  # 0.15 / 0.05 is 2.9999999999999996: on a step
+    assert panel.values == {"width": 128, "p": 0.15, "lr": 0.3} and len(seen) == 2
 
 
 def test_panel_set_leaves_other_widgets_to_their_own_checks():

@@ -10,14 +10,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._checks import check_real
+from .._checks import check_real, short_repr
 from ..network import MLP
 from ..plotting.forward import forward_figure
 from ..regularization import l2_penalty
 from .base import Panel
-from .controls import float_slider
+from .controls import check_on_steps, float_slider
 
 __all__ = ["forward_panel"]
+
+#: The sliders: λ from 0 to LAM_MAX in steps of LAM_STEP, x1 and x2 from -X_MAX to X_MAX in
+#: steps of X_STEP; the target (no slider) within ±TARGET_MAX, where the bars stay readable.
+LAM_MAX, LAM_STEP, X_MAX, X_STEP, TARGET_MAX = 1.0, 0.05, 2.0, 0.1, 100.0
 
 
 def forward_panel(net=None, x=(1.0, -1.0), target=1.0, lam=0.3):
@@ -26,14 +30,17 @@ def forward_panel(net=None, x=(1.0, -1.0), target=1.0, lam=0.3):
     Parameters
     ----------
     net : MLP, optional
-        A network with layer_sizes [2, ..., 1]; its weights are read, never changed.
-        Default: ``MLP([2, 3, 1], activation="relu", seed=0)``.
+        A network with layer_sizes [2, ..., 1] and finite weights; its weights are read,
+        never changed. Default: ``MLP([2, 3, 1], activation="relu", seed=0)``.
     x : (float, float)
-        Initial input (x1, x2), each in [-2, 2] (the sliders' range; else ValueError).
-    target : float
+        Initial input (x1, x2), each in [-2, 2] on the sliders' 0.1 steps (else ValueError).
+    target : float in [-100, 100]
         The ground truth y of the sample (loss 'mse': l = ½ (ŷ − y)²).
     lam : float in [0, 1]
-        Initial λ of the L2 penalty s = λ/2 Σ‖W^(l)‖²_F (Eq. 15); the slider spans [0, 1].
+        Initial λ of the L2 penalty s = λ/2 Σ‖W^(l)‖²_F (Eq. 15), on the slider's 0.05 steps.
+
+    Every argument is checked before any widget is made: TypeError for a wrong type,
+    ValueError for a value the panel cannot show.
 
     Returns
     -------
@@ -41,17 +48,30 @@ def forward_panel(net=None, x=(1.0, -1.0), target=1.0, lam=0.3):
     """
     if net is None:
         net = MLP([2, 3, 1], activation="relu", seed=0)
+    if not isinstance(net, MLP):
+        raise TypeError(f"net must be an MLP with layer_sizes [2, ..., 1], got {short_repr(net)}")
     if net.layer_sizes[0] != 2 or net.layer_sizes[-1] != 1:
         raise ValueError(
             "net must have 2 inputs and 1 output (layer_sizes [2, ..., 1]), "
             f"got layer_sizes {net.layer_sizes}"
         )
-    lam_max, x_max = 1.0, 2.0
+    for kind, arrays in (("weights", net.weights), ("biases", net.biases)):
+        for i, A in enumerate(arrays):
+            if not np.isfinite(A).all():
+                bad = A[~np.isfinite(A)][0]
+                raise ValueError(
+                    f"net must have finite weights and biases, got {bad} in {kind}[{i}]")
+    lam_max, x_max = LAM_MAX, X_MAX
     lam = check_real(lam, "lam", low=0.0, high=lam_max)
+    check_on_steps("lam", lam, 0.0, lam_max, LAM_STEP)
+    if isinstance(x, (str, bytes)) or not hasattr(x, "__len__"):
+        raise TypeError(f"x must be a pair (x1, x2) of numbers, got {short_repr(x)}")
     if len(x) != 2:
-        raise ValueError(f"x must be a pair (x1, x2), got {x!r}")
+        raise ValueError(f"x must be a pair (x1, x2) of numbers, got {short_repr(x)}")
     x = [check_real(value, name, low=-x_max, high=x_max) for name, value in zip(("x1", "x2"), x)]
-    y = np.array([float(target)])
+    for name, value in zip(("x1", "x2"), x):
+        check_on_steps(name, value, -x_max, x_max, X_STEP)
+    y = np.array([check_real(target, "target", low=-TARGET_MAX, high=TARGET_MAX)])
 
     def draw(lam, x1, x2):
         X = np.array([[x1, x2]])
@@ -73,9 +93,9 @@ def forward_panel(net=None, x=(1.0, -1.0), target=1.0, lam=0.3):
         return fig, text
 
     controls = {
-        "lam": float_slider("λ (L2)", lam, 0.0, lam_max, 0.05),
-        "x1": float_slider("input x₁", x[0], -x_max, x_max, 0.1),
-        "x2": float_slider("input x₂", x[1], -x_max, x_max, 0.1),
+        "lam": float_slider("λ (L2)", lam, 0.0, lam_max, LAM_STEP),
+        "x1": float_slider("input x₁", x[0], -x_max, x_max, X_STEP),
+        "x2": float_slider("input x₂", x[1], -x_max, x_max, X_STEP),
     }
     return Panel(controls, draw, css_class="forward-panel", columns=3,
                  title="Forward propagation and the regularized loss J = L + s")
