@@ -31,6 +31,7 @@ from ._checks import (
     check_X,
 )
 from .losses import get_loss
+from .network import MLP
 from .regularization import EarlyStopping, l2_penalty
 
 __all__ = [
@@ -152,6 +153,8 @@ def _is_velocity_for(velocity, net):
 
 def _check_training(net, X, y, loss_fn, lr, batch_size, lam, dropout, momentum):
     """The arguments ``fit`` and ``train_one_epoch`` share, checked; batch_size None -> n."""
+    if not isinstance(net, MLP):
+        raise TypeError(f"net must be an MLP, got {type(net).__name__}")
     X = check_X(X, net.layer_sizes[0], dtype=net.dtype)
     y = check_targets(y, loss_fn.name, net.layer_sizes[-1], net.dtype, X=X)
     lr = check_real(lr, "lr", low=0.0, low_open=True)

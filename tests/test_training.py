@@ -561,6 +561,18 @@ def test_train_one_epoch_checks_its_arguments():
         train_one_epoch(net, X, y, loss="mse", lr=0.1, batch_size=4, momentum=0.9, rng=rng)
 
 
+@pytest.mark.parametrize(("bad", "kind"), [(None, "NoneType"), ("net", "str"),
+                                           ([MLP([2, 3, 1])], "list")])
+def test_fit_and_train_one_epoch_need_a_network(bad, kind):
+    # as metrics.accuracy and gradient_check do: a TypeError naming net, not an AttributeError
+    X, y = regression_data(n=10)
+    with pytest.raises(TypeError, match=rf"net must be an MLP, got {kind}$"):
+        fit(bad, X, y, loss="mse", lr=0.1, epochs=1, progress=False)
+    with pytest.raises(TypeError, match=rf"net must be an MLP, got {kind}$"):
+        train_one_epoch(bad, X, y, loss="mse", lr=0.1, batch_size=4,
+                        rng=np.random.default_rng(0))
+
+
 def test_fit_checks_its_arguments_once_not_once_per_batch(monkeypatch):
     # With 64 samples in batches of 4 and 3 epochs, fit makes 48 forward and backward
     # passes and 3 loss passes; none of them may check anything again.
