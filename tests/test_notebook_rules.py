@@ -6,7 +6,8 @@
 - Only cells that display a live widget skip nbval's output comparison, and only by the
   ``nbval-ignore-output`` tag (no other nbval tag or ``# NBVAL_`` comment).
 - Shared logic lives in ``mlp_core``: no two notebooks define a function of the same name
-  or with the same body.
+  or with the same body (an exercise stub, which only raises NotImplementedError, copies
+  nothing).
 - The header (first cell) names everything the notebook takes from ``mlp_core``, imported
   by name or reached through the module (``mlp_core.training.sgd_step``).
 - No measured number stands in markdown unchecked: every number in prose is a reference, a
@@ -147,6 +148,16 @@ def test_only_widget_cells_skip_the_output_comparison(path):
     assert widget_cells >= 1  # every notebook has a live panel
 
 
+def is_stub(statements):
+    """True for the body of an exercise stub: ``raise NotImplementedError`` (with or without
+    a call), nothing else."""
+    if len(statements) != 1 or not isinstance(statements[0], ast.Raise):
+        return False
+    exc = statements[0].exc
+    exc = exc.func if isinstance(exc, ast.Call) else exc
+    return isinstance(exc, ast.Name) and exc.id == "NotImplementedError"
+
+
 def test_no_function_is_defined_in_two_notebooks():
     # by name, and by body (the same code under two names is still a copy)
     by_name, by_body = {}, {}
@@ -158,13 +169,24 @@ def test_no_function_is_defined_in_two_notebooks():
                     statements = node.body
                     if ast.get_docstring(node) is not None:
                         statements = statements[1:]  # the same code, documented differently
-                    if not statements:
-                        continue  # a stub (docstring only) copies nothing
+                    if not statements or is_stub(statements):
+                        continue  # a stub (docstring only, or an exercise) copies nothing
                     body = ast.dump(ast.Module(body=statements, type_ignores=[]))
                     by_body.setdefault(body, set()).add(f"{path.name}: {node.name}")
     shared = [sorted(where) for where in [*by_name.values(), *by_body.values()]
               if len({place.split(":")[0] for place in where}) > 1]
     assert shared == [], f"move these into mlp_core: {shared}"
+
+
+@pytest.mark.parametrize(("source", "stub"), [
+    ("def f(x):\n    raise NotImplementedError", True),
+    ("def f(x):\n    raise NotImplementedError('write me')", True),
+    ("def f(x):\n    raise ValueError", False),
+    ("def f(x):\n    y = x\n    raise NotImplementedError", False),
+    ("def f(x):\n    return x", False),
+])
+def test_a_stub_is_a_body_that_only_raises_not_implemented(source, stub):
+    assert is_stub(ast.parse(source).body[0].body) is stub
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -199,7 +221,8 @@ def test_the_header_names_what_the_notebook_imports(path):
 #
 # 1. a reference: an equation (Eq. 22, Eqs. (23)-(25), \tag{1}, "(16)" right after a formula,
 #    any "(n)" on a line that starts with **Equations), a lecture section (§4.6.1), a figure
-#    (Fig. 7), a notebook, section or part (notebook 05, part 5, a link to a notebook), the
+#    (Fig. 7), a notebook, section, part or exercise (notebook 05, part 5, Exercise 7.2, a link
+#    to a notebook), the
 #    number of a heading or of a list item, or the first cell of a table whose first column
 #    is "part";
 # 2. a setting the text tells the reader to choose, written as code: `lam=0.01`;
@@ -228,6 +251,7 @@ CONSTANTS = {
     ("04_forward_propagation.ipynb", "8"): "bytes per float64 number",
     ("06_model_training.ipynb", "8"): "bytes per float64 number",
     ("Neural_Networks.ipynb", "16"): "decimal digits float64 holds (a 53-bit significand)",
+    ("05_backpropagation.ipynb", "800"): "a score whose exp overflows float64 (above e^709.78)",
 }
 
 #: Numbers in prose that describe a live panel: {(notebook, number): the test in
@@ -247,7 +271,7 @@ _NUMS = r"\(?\d+(?:\.\d+)*\)?"
 REFERENCES = [
     # Eq. 22, Eqs. (23)-(25), §4.6.1, §2-§3, Fig. 7, Figs. 4-6, notebook 05, section 4, part 5
     re.compile(r"(?:\bEqs?\.|\bEquations?:?\**|\bFigs?\.|\bFigures?|§|\b[Ss]ections?|\b[Pp]arts?"
-               rf"|\b[Nn]otebooks?)\s*{_NUMS}(?:\s*(?:-|–|,|and|to)\s*§?{_NUMS})*"),
+               rf"|\b[Nn]otebooks?|\b[Ee]xercises?)\s*{_NUMS}(?:\s*(?:-|–|,|and|to)\s*§?{_NUMS})*"),
     re.compile(r"\\tag\{\d+\}"),
     re.compile(r"(?<=\$)\s*\(\d{1,2}\)"),  # $\mathcal{J} = L + s$ (16)
     re.compile(r"^#{1,6}\s+\d+\.?(?=\s)", re.M),  # ## 3. Tanh
@@ -534,7 +558,7 @@ def test_every_listed_constant_and_claim_is_used_and_claims_are_tested():
     ("wrong arithmetic: $s = 0.05 \\cdot 8.91 = 0.4456$", ["does not hold"]),
     ("a wrong magnitude: $0.25^{10} < 10^{-7}$", ["does not hold"]),
     # what is allowed: references, settings, literals, arithmetic, digits in formulas
-    ("Eq. (22) and Eqs. 23-25 of §4.6.1, Fig. 7, notebook 05, part 5", []),
+    ("Eq. (22) and Eqs. 23-25 of §4.6.1, Fig. 7, notebook 05, part 5, Exercise 7.2", []),
     ("## 3. Tanh\n1. first\n2. second", []),
     ("see [01 Perceptron](01_perceptron.ipynb)", []),
     ("set `lam=0.01` and `min_delta = 0.5`", []),
