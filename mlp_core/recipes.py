@@ -17,6 +17,10 @@ with its own settings:
   seeded MLP -> ``fit``; it never raises for a run whose loss overflows, since a panel must
   draw something at every slider position. It returns a :class:`ToyRun`, the one record of
   a panel's run.
+- :class:`SteppingRun`: the same run trained a few epochs at a time (the live regularization
+  lab): ``advance(epochs)`` in any chunking gives bit for bit what one
+  ``train_toy_network`` call gives, and λ, dropout and the learning rate may change between
+  two calls.
 
 Non-goals: hyper-parameter search, cross-validation. The real-data settings below were
 chosen by hand and checked on the seeds 0-9 (``scripts/real_data_report.py --seeds 0 1 ...
@@ -30,6 +34,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._checks import check_targets, check_X
 from .data import (
     Standardizer,
     load_concrete,
@@ -38,11 +43,14 @@ from .data import (
     train_test_split,
     train_val_test_split,
 )
+from .losses import get_loss
 from .metrics import accuracy, r2_score
 from .network import MLP
-from .training import History, TrainingDivergedError, fit
+from .regularization import l2_penalty
+from .training import History, TrainingDivergedError, blas_threads_for, fit, train_one_epoch
 
-__all__ = ["CONCRETE", "DIGITS", "ToyRun", "concrete_regression", "digits_classification",
+__all__ = ["CONCRETE", "DIGITS", "SteppingRun", "ToyRun", "concrete_regression",
+           "digits_classification",
            "toy_split", "train_toy_network"]
 
 #: Concrete: 8 inputs -> 64 -> 64 -> 1, mse on the standardized target, early stopping.
@@ -263,3 +271,114 @@ def train_toy_network(dataset, *, n, noise=None, val_size, hidden, activation="r
         history, error = diverged.history, diverged
     seconds = time.perf_counter() - start
     return ToyRun(net, history, X_train, y_train, X_val, y_val, loss, error, seconds)
+
+
+class SteppingRun:
+    """A toy-network run trained a few epochs at a time; λ, p and η may change in between.
+
+    Built like :func:`train_toy_network` (same data, split, seeded network) and trained
+    like ``fit``: it keeps what ``fit`` keeps from one epoch to the next, ONE
+    ``default_rng(seed)`` (shuffling, dropout masks) and the momentum velocities, so
+    ``advance(300)``, or ``advance`` in any chunks adding up to 300, leaves bit for bit the
+    weights and the History of ``train_toy_network(..., epochs=300)``. (Calling ``fit`` once
+    per epoch would not: each call starts a fresh generator and zero velocity.)
+
+    Parameters
+    ----------
+    dataset, n, noise, val_size, hidden, activation, loss, momentum, dtype, seed :
+        As in :func:`train_toy_network` (full-batch gradient descent, no early stopping).
+    lr, lam, dropout : float
+        η, λ and p of the next epoch; attributes that may be changed between two
+        ``advance`` calls (the running lab's sliders set them).
+    extra_points : sequence of (x1, x2, label), optional
+        Points added to the training set after the generated ones (students' own points).
+
+    Attributes
+    ----------
+    net, history, X_train, y_train, X_val, y_val, loss, error :
+        As in :class:`ToyRun`; ``error`` is the ``TrainingDivergedError`` once the loss
+        became NaN or infinite (the run then keeps its last finite weights and stops).
+    applied : list of (float, float, float)
+        (λ, p, η) used by each epoch trained, in order: ``applied[k]`` is epoch k + 1's.
+    """
+
+    def __init__(self, dataset, *, n, noise=None, val_size, hidden, activation="relu", loss,
+                 lr, lam=0.0, dropout=0.0, momentum=0.0, dtype=np.float64, seed=0,
+                 extra_points=()):
+        self.X_train, self.X_val, self.y_train, self.y_val = toy_split(
+            dataset, n=n, noise=noise, val_size=val_size, seed=seed)
+        points = np.asarray(list(extra_points), dtype=float).reshape(-1, 3)
+        if len(points):
+            self.X_train = np.vstack([self.X_train, points[:, :2]])
+            self.y_train = np.concatenate([self.y_train, points[:, 2].astype(np.int64)])
+        self.loss = loss
+        self.lr, self.lam, self.dropout, self.momentum = lr, lam, dropout, momentum
+        self.net = MLP([2, *hidden, 1], activation=activation, seed=seed, dtype=dtype)
+        self._loss_fn = get_loss(loss)
+        # the conversions fit makes once, before its first epoch
+        self._X = check_X(self.X_train, 2, dtype=self.net.dtype)
+        self._y = check_targets(self.y_train, self._loss_fn.name, 1, self.net.dtype, X=self._X)
+        self._X_val = check_X(self.X_val, 2, name="X_val", dtype=self.net.dtype)
+        self._y_val = check_targets(self.y_val, self._loss_fn.name, 1, self.net.dtype)
+        self.rng = np.random.default_rng(seed)  # fit's generator: permutations, masks
+        params = [*self.net.weights, *self.net.biases]
+        self.velocity = [np.zeros_like(p) for p in params] if momentum else None
+        self.history = History()
+        self.applied = []
+        self.error = None
+        self.seconds = 0.0
+
+    @property
+    def epoch(self):
+        """Epochs trained so far (0 after construction)."""
+        return len(self.history.train_loss)
+
+    def advance(self, epochs=1):
+        """Train up to ``epochs`` more epochs with the current λ, p and η; return how many.
+
+        Fewer than ``epochs`` only after a divergence: the epoch whose loss became NaN or
+        infinite is undone (the last finite weights are kept, as ``fit`` does), ``error``
+        is set and every later call trains nothing.
+        """
+        done = 0
+        start = time.perf_counter()
+        # as in fit: BLAS on one thread while the products are small (same sums, same bits)
+        with np.errstate(over="ignore", invalid="ignore"), \
+                blas_threads_for(len(self._X), self.net.layer_sizes):
+            while done < epochs and self.error is None:
+                self._one_epoch()
+                done += self.error is None
+        self.seconds += time.perf_counter() - start
+        return done
+
+    def _one_epoch(self):
+        """``fit``'s loop body for one full-batch epoch (Eqs. 11-16 via train_one_epoch)."""
+        net = self.net
+        last_good = net.get_parameters()
+        train_one_epoch(net, self._X, self._y, loss=self._loss_fn, lr=self.lr,
+                        batch_size=len(self._X), lam=self.lam, dropout=self.dropout,
+                        momentum=self.momentum, velocity=self.velocity, rng=self.rng,
+                        check=False)
+        train_loss = net.loss(self._X, self._y, self._loss_fn, check=False)  # Eq. (14)
+        val_loss = net.loss(self._X_val, self._y_val, self._loss_fn, check=False)
+        epoch = self.epoch + 1
+        if not (np.isfinite(train_loss) and np.isfinite(val_loss)):
+            net.set_parameters(*last_good)
+            self.error = TrainingDivergedError(epoch, self.lr, self.history)
+            return
+        h = self.history
+        h.train_loss.append(train_loss)
+        h.objective.append(train_loss + l2_penalty(net.weights, self.lam, check=False))
+        h.val_loss.append(val_loss)
+        h.best_epoch = int(np.argmin(h.val_loss)) + 1
+        h.stopped_epoch = epoch
+        self.applied.append((self.lam, self.dropout, self.lr))
+
+    def data_loss(self, X, y):
+        """Data loss L of the current network on (X, y): no penalty, no dropout (Eq. 14)."""
+        with np.errstate(all="ignore"):
+            return self.net.loss(X, y, self.loss)
+
+    def accuracy(self, X, y):
+        """Share of points on the right side of the decision boundary (``mlp_core.accuracy``)."""
+        return accuracy(self.net, X, y, self.loss)

@@ -9,18 +9,50 @@
   epochs, and the validation loss of the same run without stopping (§4.6.1).
 - ``dropout_figure``: one dropout mask on the network diagram of Fig. 7 and the units each
   hidden layer kept (§4.6.2).
+- ``LabFigure``: the live regularization lab's picture (issue 12), one persistent figure
+  redrawn frame by frame while the network trains: every unit's activation map on the
+  network diagram (Fig. 3), the weights by sign and size, the decision boundary and the loss
+  curves (see the section "the live lab's picture" below).
 """
 
 from __future__ import annotations
 
+import io
+
+import contourpy
+import matplotlib
+import matplotlib.style
 import numpy as np
-from matplotlib.ticker import MaxNLocator
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import LineCollection
+from matplotlib.colors import to_rgba_array
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+from matplotlib.ticker import FuncFormatter, MaxNLocator, NullLocator
+from PIL import Image
 
 from .structure import draw_network
-from .style import MARKERS, layer_sup, new_figure, styled
-from .training import boundary_and_loss_figure, legend_below, plot_loss_curves
+from .style import (
+    CMAP,
+    DIVERGING_CMAP,
+    MARKERS,
+    PANEL_DPI,
+    STYLE,
+    TEXT_POINTS,
+    layer_sup,
+    new_figure,
+    styled,
+)
+from .training import (
+    CLASS_COLOURS,
+    LOSS_CAP,
+    boundary_and_loss_figure,
+    legend_below,
+    plot_loss_curves,
+)
 
-__all__ = ["boundary_figure", "dropout_figure", "early_stopping_figure"]
+__all__ = ["LabFigure", "boundary_figure", "dropout_figure", "early_stopping_figure",
+           "epoch_limit", "loss_limits", "plane_grid", "shown_units", "unit_maps"]
 
 
 @styled
@@ -128,6 +160,392 @@ def dropout_figure(masks, p, mask_seed, layer_sizes):
                ncols=3, frameon=False, bbox_to_anchor=(0.5, 0.01))
     ax_bar.set_title("units kept by this mask", fontsize="medium")
     return fig
+
+
+# --- the live lab's picture (issue 12) ---------------------------------------------------------
+#
+# One persistent figure whose artists are updated frame by frame, in three strips:
+# 1. the network (lecture Fig. 3): every unit drawn as a small map of its activation over the
+#    input plane (inputs x₁, x₂; hidden units h_j^(l); the output σ(ŷ)), joined by one line per
+#    weight, purple for w > 0 and orange for w < 0 (PuOr's ends, colour-blind safe), wider for
+#    larger |w|. A layer wider than LAB_MAX_UNITS shows its first units and its last one and
+#    says "showing 8";
+# 2. the decision boundary: P(y = 1 | x) shaded, the 0.5 contour, training and validation points;
+# 3. the training and validation data loss per epoch (log scale), the best epoch dotted.
+#
+# Why the code looks like this (speed, issue 12 item 4): the figure, its axes, ticks and labels
+# are made once per *layout* (data set, network shape, axis ranges) and rendered once into a
+# saved background. A frame restores that background, draws only the artists that change
+# (``draw_artist``), copies the unit maps into the pixels with numpy and encodes the PNG with
+# low compression: ~30 ms instead of ~150 ms for a new figure.
+
+#: Units drawn per layer at most; wider layers show the first LAB_MAX_UNITS - 1 and the last.
+LAB_MAX_UNITS = 8
+#: Grid points per axis of the boundary; every NEURON_STEP-th point is a unit map's pixel.
+LAB_RESOLUTION = 100
+NEURON_STEP = 4
+#: Weight colours: PuOr's two ends (purple positive, orange negative), colour-blind safe.
+POSITIVE, NEGATIVE = "#5e3c99", "#e66101"
+#: PNG zlib level: 1 encodes a frame in a few ms; the bytes grow by about a third over 6.
+PNG_LEVEL = 1
+#: The lab figure's size in inches (1200 × 480 pixels at the default 100 dpi).
+LAB_FIGSIZE = (12.0, 4.8)
+
+
+def shown_units(size, max_units=LAB_MAX_UNITS):
+    """Indices of the units drawn for a layer of ``size`` units.
+
+    Returns
+    -------
+    list of int
+        All of them, or the first ``max_units - 1`` and the last one.
+    """
+    if size <= max_units:
+        return list(range(size))
+    return [*range(max_units - 1), size - 1]
+
+
+def plane_grid(X, resolution=LAB_RESOLUTION, margin=0.5):
+    """The grid of the boundary map.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n, 2)
+        The points the plane must show.
+
+    Returns
+    -------
+    extent : (float, float, float, float)
+        x₁ from, x₁ to, x₂ from, x₂ to.
+    grid : ndarray of shape (resolution², 2)
+        Row-major: point ``i * resolution + j`` has x₂ index i and x₁ index j.
+    """
+    lo, hi = X.min(axis=0) - margin, X.max(axis=0) + margin
+    g1, g2 = np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution)
+    grid = np.stack(np.meshgrid(g1, g2), axis=-1).reshape(-1, 2)
+    return (float(lo[0]), float(hi[0]), float(lo[1]), float(hi[1])), grid
+
+
+def unit_maps(net, grid, resolution=LAB_RESOLUTION, step=NEURON_STEP):
+    """Activation of every unit over the plane, from ONE forward pass on the grid.
+
+    Parameters
+    ----------
+    net : MLP
+        Two inputs, one output trained with binary cross-entropy.
+    grid : ndarray of shape (resolution², 2)
+        From ``plane_grid``.
+
+    Returns
+    -------
+    maps : list of ndarray, one per layer (x, h^(1), ..., h^(L), output)
+        ``maps[l]`` has shape (N_l, resolution // step, resolution // step): h_j^(l) at the
+        subsampled grid points (Eq. 12); the output layer holds σ(ŷ) = P(y = 1 | x).
+    prob : ndarray of shape (resolution, resolution)
+        P(y = 1 | x) on the full grid: the decision boundary's shading.
+    """
+    with np.errstate(all="ignore"):
+        cache = net.forward(grid.astype(net.dtype), check=False)  # Eqs. (11)-(13)
+        prob = 1.0 / (1.0 + np.exp(-cache.output[:, 0].astype(np.float64)))
+    prob = np.nan_to_num(prob, nan=0.5).reshape(resolution, resolution)
+    r = resolution
+    maps = [h.T.reshape(-1, r, r)[:, ::step, ::step] for h in cache.h]  # x, h^(1..L)
+    maps.append(prob[None, ::step, ::step])
+    return maps, prob
+
+
+def loss_limits(history, low=0.02, high=2.0):
+    """y range of the lab's loss axis: [0.02, 2], widened to whole decades to fit the losses."""
+    values = np.asarray([*history.train_loss, *history.val_loss], dtype=float)
+    values = values[np.isfinite(values) & (values > 0)]
+    if values.size:
+        if values.min() < low:
+            low = float(10 ** np.floor(np.log10(values.min())))
+        if values.max() > high:
+            high = float(10 ** np.ceil(np.log10(min(values.max(), LOSS_CAP))))
+    return low, high
+
+
+def epoch_limit(epochs, epoch):
+    """x range of the lab's loss axis: the run length set, doubled as often as playing needs."""
+    limit = max(int(epochs), 10)
+    while limit < epoch:
+        limit *= 2
+    return limit
+
+
+class LabFigure:
+    """The live lab's persistent figure; ``frame(run, ...)`` returns PNG bytes of its state.
+
+    Parameters
+    ----------
+    figsize : (float, float)
+        Inches.
+    dpi : int
+        Pixels per inch of the PNG.
+
+    Attributes
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure (made at the first frame; made again when the layout changes).
+    maps : list of ndarray
+        What the last frame's unit maps show, from ``unit_maps`` (for tests).
+    relayouts : int
+        Full layouts made so far (a frame that needs none costs ~30 ms).
+    """
+
+    def __init__(self, figsize=LAB_FIGSIZE, dpi=PANEL_DPI):
+        self.figsize, self.dpi = figsize, dpi
+        self.fig = None
+        self.layout_key = self.net_key = None
+        self.relayouts = 0
+        self._seq = matplotlib.colormaps[CMAP]
+        self._div = matplotlib.colormaps[DIVERGING_CMAP]
+
+    # --- one frame ------------------------------------------------------------------------
+
+    def frame(self, run, *, title="", epochs=300, data_key=None):
+        """PNG bytes of ``run`` now: lay out if needed, restore, draw the changes, encode.
+
+        Parameters
+        ----------
+        run : SteppingRun or ToyRun
+            Reads ``net``, ``history``, ``X_train``, ``y_train``, ``X_val``, ``y_val``.
+        title : str
+            The line above the figure.
+        epochs : int
+            The run length set: the loss axis goes to it (doubled while playing past it).
+        data_key : hashable
+            Names the data (data set, noise, added points): a new key lays the figure out
+            anew. None: the points themselves are compared.
+        """
+        if data_key is None:
+            data_key = (run.X_train.tobytes(), run.X_val.tobytes())
+        need = self._needs_layout(run, epochs, data_key)
+        if need == "network":
+            self._relayout_network(run.net)
+        elif need:
+            self._layout(run, epochs, data_key)
+        self._update(run, title)
+        self.canvas.restore_region(self.background)
+        for artist in self._dynamic:
+            self.fig.draw_artist(artist)
+        self._paint_units(self.maps)  # on top of the weight lines' ends
+        rgba = np.asarray(self.canvas.buffer_rgba())
+        buffer = io.BytesIO()
+        Image.fromarray(rgba[..., :3]).save(buffer, format="png", compress_level=PNG_LEVEL)
+        return buffer.getvalue()
+
+    def _needs_layout(self, run, epochs, data_key):
+        """Whether the saved background still fits ``run``: "all", "network" or ""."""
+        if self.fig is None or (data_key, self.dpi) != self.layout_key:
+            return "all"
+        # axis ranges are functions of the run alone, so a picture never depends on what the
+        # figure showed before (same state, same PNG)
+        if (loss_limits(run.history) != self._loss_limits
+                or epoch_limit(epochs, run.epoch if hasattr(run, "epoch")
+                               else len(run.history.train_loss)) != self._x_max):
+            return "all"
+        if _net_key(run.net) != self.net_key:
+            return "network"
+        return ""
+
+    def _update(self, run, title):
+        """Put ``run``'s current state into the changing artists (no rendering)."""
+        net = run.net
+        self.maps, prob = unit_maps(net, self.grid)
+        w = np.array([net.weights[l][j, i] for l, j, i in self._weight_index], dtype=float)
+        w = np.nan_to_num(w)
+        top = float(np.max(np.abs(w))) if w.size else 1.0
+        self._edges.set_colors(np.where(w[:, None] >= 0, to_rgba_array(POSITIVE),
+                                        to_rgba_array(NEGATIVE)))
+        self._edges.set_linewidths(0.2 + 2.8 * np.abs(w) / (top or 1.0))  # |w| -> width
+        self._prob_image.set_data(prob)
+        self._contour.set_segments(_half_contour(self.extent, prob))
+        h = run.history
+        epochs = np.arange(1, len(h.train_loss) + 1)
+        self._train_line.set_data(epochs, np.minimum(h.train_loss, LOSS_CAP))
+        self._val_line.set_data(epochs, np.minimum(h.val_loss, LOSS_CAP))
+        self._best_line.set_xdata([h.best_epoch or 0] * 2)
+        self._best_line.set_visible(h.best_epoch is not None)
+        self._title.set_text(title)
+
+    def _paint_units(self, maps):
+        """Each shown unit's map, coloured and scaled to map_px², into the rendered pixels.
+
+        20 small AxesImages cost ~50 ms a frame and one composite image ~10 ms; a numpy
+        copy of the coloured tiles into the Agg buffer costs well under 1 ms.
+        """
+        out, k = np.asarray(self.canvas.buffer_rgba()), self._map_px  # rows from the top
+        last = len(maps) - 1
+        for l, (units, slots) in enumerate(zip(self._shown, self._slots_px)):
+            layer = maps[l][units]  # (n_shown, r, r), row 0 = lowest x₂
+            r = layer.shape[-1]
+            pick = np.minimum((np.arange(k) * r) // k, r - 1)
+            layer = layer[:, pick][:, :, pick][:, ::-1]  # nearest resize; top row = high x₂
+            if l == last:
+                rgba = self._seq(layer, bytes=True)  # P(y = 1 | x) in [0, 1], as the boundary
+            else:
+                top = np.max(np.abs(layer), axis=(1, 2), keepdims=True)
+                top[~(top > 0) | ~np.isfinite(top)] = 1.0
+                rgba = self._div((layer / top + 1) / 2, bytes=True)  # each by its own max |h|
+            for (r0, c0), tile in zip(slots, rgba):
+                out[r0:r0 + k, c0:c0 + k] = tile
+
+    @property
+    def _dynamic(self):
+        """The artists drawn every frame, in drawing order."""
+        return [self._edges, *self._dyn_map, self._train_line, self._val_line,
+                self._best_line, self._title]
+
+    # --- layout: everything that does not change from frame to frame ----------------------
+
+    def _layout(self, run, epochs, data_key):
+        self.layout_key = (data_key, self.dpi)
+        self.extent, self.grid = plane_grid(np.vstack([run.X_train, run.X_val]))
+        with matplotlib.style.context([STYLE, {"font.size": TEXT_POINTS,
+                                               "legend.fontsize": TEXT_POINTS}]):
+            fig = self.fig = Figure(figsize=self.figsize, dpi=self.dpi, facecolor="white")
+            self.canvas = FigureCanvasAgg(fig)
+            ax_net = fig.add_axes((0.005, 0.02, 0.50, 0.86))
+            ax_map = fig.add_axes((0.56, 0.30, 0.21, 0.56))
+            ax_loss = fig.add_axes((0.82, 0.30, 0.165, 0.56))
+            self.axes = ax_net, ax_map, ax_loss
+            self._layout_network(ax_net, run.net)
+            self._layout_boundary(ax_map, run)
+            self._layout_loss(ax_loss, run, epochs)
+            self._title = fig.text(0.5, 0.985, "", ha="center", va="top")
+            for artist in self._dynamic:
+                artist.set_animated(True)
+            self.canvas.draw()  # everything static, once
+            self.background = self.canvas.copy_from_bbox(fig.bbox)
+        self.relayouts += 1
+
+    def _layout_network(self, ax, net):
+        sizes = net.layer_sizes
+        self.net_key = _net_key(net)
+        ax.set_axis_off()
+        n_layers = len(sizes)
+        self._shown = [shown_units(s) for s in sizes]
+        slots = max(len(s) for s in self._shown)
+        ax.set_xlim(-0.5, n_layers - 0.5)
+        ax.set_ylim(-slots / 2 - 0.1, slots / 2 + 2.2)
+        bbox = ax.get_position()
+        w_in = bbox.width * self.figsize[0] / n_layers
+        h_in = bbox.height * self.figsize[1] / (slots + 2.3)
+        half_h = 0.40  # a square map, 0.8 of a slot high and as wide
+        half_w = half_h * h_in / w_in
+        centres = [[(l, (len(units) - 1) / 2 - k) for k in range(len(units))]
+                   for l, units in enumerate(self._shown)]
+        fig_w, fig_h = self.figsize[0] * self.dpi, self.figsize[1] * self.dpi
+        rows, cols = bbox.height * fig_h, bbox.width * fig_w
+        top_px, left_px = fig_h - bbox.y1 * fig_h, bbox.x0 * fig_w  # the axes' corner
+        (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+        self._map_px = max(4, int(2 * half_h / (y1 - y0) * rows))
+        self._slots_px = [[(int(round(top_px + (y1 - (y + half_h)) / (y1 - y0) * rows)),
+                            int(round(left_px + (x - half_w - x0) / (x1 - x0) * cols)))
+                           for x, y in layer] for layer in centres]
+        for l, units in enumerate(self._shown):
+            if l == 0:
+                name = "input x"
+            elif l == n_layers - 1:
+                name = "output σ(ŷ)"
+            else:
+                name = f"hidden h{layer_sup(l)}"
+            label = f"{name}\n{sizes[l]} unit{'s' if sizes[l] > 1 else ''}"
+            if len(units) < sizes[l]:
+                label += f"\nshowing {len(units)}"
+                ax.text(l, centres[l][-2][1] - 0.5, "⋮", ha="center", va="center")
+            ax.text(l, slots / 2 + 0.15, label, ha="center", va="bottom")
+        for k, (x, y) in enumerate(centres[0]):
+            ax.text(x - half_w - 0.04, y, f"x{'₁₂'[k]}", ha="right", va="center")
+        segments, self._weight_index = [], []  # one segment per weight between shown units
+        for l in range(1, n_layers):
+            for a, i in enumerate(self._shown[l - 1]):
+                for c, j in enumerate(self._shown[l]):
+                    (xa, ya), (xb, yb) = centres[l - 1][a], centres[l][c]
+                    segments.append(((xa + half_w, ya), (xb - half_w, yb)))
+                    self._weight_index.append((l - 1, j, i))  # weights[l-1][j, i]: i -> j
+        self._edges = LineCollection(segments, zorder=1)
+        ax.add_collection(self._edges)
+
+    def _relayout_network(self, net):
+        """Only the network strip anew (depth, width, activation): ~3x cheaper than all.
+
+        The other axes' ticks and labels stay in the saved background; a white rectangle
+        covers the old network before its static parts are drawn again.
+        """
+        ax = self.axes[0]
+        ax.cla()
+        with matplotlib.style.context([STYLE, {"font.size": TEXT_POINTS}]):
+            self._layout_network(ax, net)
+        self._edges.set_animated(True)
+        renderer = self.canvas.get_renderer()
+        self.canvas.restore_region(self.background)
+        eraser = Rectangle((0, 0), 0.51, 0.94, transform=self.fig.transFigure,
+                           facecolor="white", edgecolor="none")
+        eraser.set_figure(self.fig)
+        eraser.draw(renderer)
+        ax.draw(renderer)
+        self.background = self.canvas.copy_from_bbox(self.fig.bbox)
+
+    def _layout_boundary(self, ax, run):
+        self._prob_image = ax.imshow(np.full((2, 2), 0.5), extent=self.extent, origin="lower",
+                                     cmap=CMAP, vmin=0, vmax=1, alpha=0.5, aspect="auto",
+                                     interpolation="bilinear")
+        self._contour = LineCollection([], colors="black", linestyles="--", linewidths=1.2)
+        ax.add_collection(self._contour)
+        self._dyn_map = [self._prob_image, self._contour]
+        for X, y, val in [(run.X_train, run.y_train, False), (run.X_val, run.y_val, True)]:
+            for k in (0, 1):
+                pts = X[y == k]
+                if val:
+                    style = dict(facecolors="white", edgecolors=CLASS_COLOURS[k],
+                                 linewidths=1.5, s=24, marker=MARKERS[2 + k])
+                else:
+                    style = dict(facecolors=CLASS_COLOURS[k], edgecolors="black",
+                                 linewidths=0.5, s=20, marker=MARKERS[k])
+                self._dyn_map.append(ax.scatter(pts[:, 0], pts[:, 1], zorder=3, **style))
+        ax.set_xlim(self.extent[:2])
+        ax.set_ylim(self.extent[2:])
+        ax.set_xlabel("x₁")
+        ax.set_ylabel("x₂")
+        ax.set_title("output = decision boundary", fontsize=TEXT_POINTS)
+        ax.grid(False)
+        ax.text(0.5, -0.2, "filled: training, hollow: validation", transform=ax.transAxes,
+                ha="center", va="top")
+
+    def _layout_loss(self, ax, run, epochs):
+        self._loss_limits = loss_limits(run.history)
+        self._x_max = epoch_limit(epochs, len(run.history.train_loss))
+        ax.set_yscale("log")
+        # plain "0.1" labels: the default "10⁻¹" is mathtext, ~50 ms to parse per layout
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+        ax.yaxis.set_minor_locator(NullLocator())  # log minor ticks: ~100 Tick objects
+        ax.xaxis.set_major_locator(MaxNLocator(4, steps=[1, 2, 5, 10], integer=True))
+        ax.set_xlim(0, self._x_max)
+        ax.set_ylim(*self._loss_limits)
+        ax.set_xlabel("epoch")
+        ax.set_title("data loss L", fontsize=TEXT_POINTS)
+        self._train_line, = ax.plot([], [], color=CLASS_COLOURS[0], label="training")
+        self._val_line, = ax.plot([], [], color=CLASS_COLOURS[1], ls="--", label="validation")
+        self._best_line = ax.axvline(0, color="0.4", lw=0.8, ls=":")
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=1, frameon=False)
+
+
+def _net_key(net):
+    return tuple(net.layer_sizes), net.activation.name
+
+
+def _half_contour(extent, prob):
+    """Segments of the P = 0.5 contour in data coordinates (contourpy, matplotlib's own)."""
+    if not prob.min() < 0.5 < prob.max():
+        return []
+    r = prob.shape[0]
+    x = np.linspace(extent[0], extent[1], r)
+    y = np.linspace(extent[2], extent[3], r)
+    gen = contourpy.contour_generator(x, y, prob, line_type=contourpy.LineType.Separate)
+    return gen.lines(0.5)
 
 
 # --- the projector grid (issue 13, item 5) -------------------------------------------------

@@ -6,11 +6,17 @@
 
 The regularization lab
 ----------------------
-Each change of a control retrains a seeded MLP with ``mlp_core.fit`` (binary cross-entropy on
-one output, full-batch gradient descent with momentum 0.9) on a small noisy toy set, half of
-it held out for validation, and redraws the decision boundary with the training and
-validation points, the two loss curves, and the generalization gap (validation loss −
-training loss) in the summary.
+A seeded MLP (binary cross-entropy on one output, full-batch gradient descent with momentum
+0.9) learns a small noisy toy set, half of it held out for validation. **Play** trains it
+continuously and redraws as it goes, **Step** trains 25 epochs, **Reset** goes back to epoch
+0; the readout shows the epoch. The picture (``plotting.regularization.LabFigure``) shows
+every neuron as a small map of its activation over the input plane on the network diagram
+(Fig. 3), the weights by sign (colour) and size (width), the decision boundary with the
+training and validation points, and the two loss curves; the summary gives the
+generalization gap (validation loss − training loss). While playing, λ, dropout and the
+learning rate apply from the next epoch on; the other controls start again at epoch 0. When
+not playing, each change of a control shows the whole run with the new settings (retrained
+from scratch, the same numbers as ``mlp_core.recipes.train_toy_network``).
 
 The defaults are chosen to overfit: 100 noisy points of the circles set (50 to train on) and
 2 × 32 hidden units trained for 300 epochs. Raising ``λ (L2)`` (Eq. 15) or ``dropout``
@@ -33,14 +39,19 @@ min_delta=0.01)`` changes both with one redraw).
 
 from __future__ import annotations
 
+import asyncio
+import time
+
+import ipywidgets as widgets
 import numpy as np
 
 from .._checks import check_int, short_repr
 from ..data import TOY_DATASETS
-from ..plotting.regularization import boundary_figure, dropout_figure, early_stopping_figure
-from ..recipes import toy_split, train_toy_network
+from ..plotting.regularization import LabFigure, dropout_figure, early_stopping_figure
+from ..recipes import SteppingRun, toy_split, train_toy_network
 from ..regularization import dropout_mask, l2_penalty
-from .base import Panel, diverged_message, number_or_dash
+from . import base as _base
+from .base import Panel, diverged_message, number_or_dash, one_blas_thread
 from .controls import dropdown, float_slider, int_slider, log_slider
 
 __all__ = ["RegularizationLab", "dropout_panel", "early_stopping_panel", "regularization_lab"]
@@ -89,6 +100,23 @@ def _lab_run(*, dataset="circles", noise=0.35, hidden_layers=2, width=32, activa
         momentum=MOMENTUM, patience=patience, min_delta=min_delta, dtype=np.float32, seed=seed)
 
 
+def _lab_stepper(*, dataset="circles", noise=0.35, hidden_layers=2, width=32,
+                 activation="relu", lr=0.1, lam=0.0, dropout=0.0, seed=0, points=()):
+    """The lab's run at epoch 0, to be trained a few epochs at a time (``advance``).
+
+    The same data, network and training as ``_lab_run`` (``advance(epochs)`` gives its
+    numbers bit for bit); ``points`` are (x1, x2, label) rows added to the training set.
+
+    Returns
+    -------
+    SteppingRun
+    """
+    return SteppingRun(
+        dataset, n=N_POINTS, noise=noise, val_size=VAL_SIZE, hidden=(width,) * hidden_layers,
+        activation=activation, loss=LOSS, lr=lr, lam=lam, dropout=dropout, momentum=MOMENTUM,
+        dtype=np.float32, seed=seed, extra_points=points)
+
+
 def _lab_summary(run):
     """HTML: the generalization gap, both losses and accuracies, and Σ‖W‖².
 
@@ -120,12 +148,57 @@ def _lab_summary(run):
     return "<br>".join(lines)
 
 
+#: Epochs trained per picture while playing, and per press of Step.
+EPOCHS_PER_FRAME = 5
+STEP_EPOCHS = 25
+#: Time between two pictures while playing (s): at most ~15 pictures per second.
+FRAME_PERIOD = 1 / 15
+#: Play stops by itself here, so a forgotten tab does not keep a laptop busy.
+EPOCH_CAP = 5000
+#: After a slider move in the browser (not playing), the first picture shows the run after
+#: this much training (s); the whole run follows in a few pictures (budgets grow 3x).
+REPLAY_BUDGET = 0.035
+#: Controls that change the data or the network: a change starts again at epoch 0.
+STRUCTURAL = ("dataset", "noise", "hidden_layers", "width", "activation")
+#: Controls the running training picks up from its next epoch on.
+LIVE = ("lam", "dropout", "lr")
+
+
 class RegularizationLab(Panel):
-    """The lab's Panel; ``run`` (and ``net``, ``history``) hold the last training run."""
+    """The lab's Panel: a run that trains as you watch (Play / Pause / Step / Reset).
+
+    ``run`` (a ``recipes.SteppingRun``; also ``net``, ``history``) is the run shown. When
+    not playing, a change of a control shows the whole run of ``epochs`` epochs with the new
+    settings, the same numbers as ``train_toy_network`` (``_lab_run``). While playing, λ,
+    dropout and the learning rate apply from the next epoch on; the data set, noise, depth,
+    width and activation start again at epoch 0 (playing goes on); ``epochs`` sets the loss
+    axis.
+
+    Why asyncio: ipykernel runs an asyncio loop, and widget callbacks (a button, a slider)
+    run on it. ``play()`` starts ``asyncio.ensure_future(self._play_loop())``; the loop trains
+    ``EPOCHS_PER_FRAME`` epochs, draws one picture and then *awaits* a short sleep, during
+    which the kernel handles the next slider message. No thread: numpy, matplotlib and the
+    widgets are used from one thread, so nothing needs a lock, and cancelling the task stops
+    it at the next await (ipywidgets' "Asynchronous Widgets" page describes this pattern).
+    """
 
     def __init__(self, seed=0):
         self.seed = seed
         self.run = None
+        self.figure_maker = LabFigure()
+        self.frames = 0  # pictures drawn, for tests and benchmarks
+        self.frame_times = []  # perf_counter() when each picture's bytes were ready
+        self._task = None  # the play loop or a replay: an asyncio.Task
+        self._playing = False
+        self._from_browser = False
+        self.play_button = widgets.ToggleButton(description="Play", icon="play",
+                                                tooltip="Play / Pause: train continuously")
+        self.step_button = widgets.Button(description=f"Step ({STEP_EPOCHS} epochs)",
+                                          tooltip=f"Step: train {STEP_EPOCHS} epochs")
+        self.reset_button = widgets.Button(description="Reset", icon="undo",
+                                           tooltip="Reset: back to epoch 0, same seed")
+        self.epoch_label = widgets.HTML("epoch 0")
+        self.epoch_label.add_class("lab-epoch")
         datasets = [(_DATASET_LABELS.get(name, name), name) for name in TOY_DATASETS]
         controls = {  # keyword of _lab_run -> the control students see
             "lam": float_slider("λ (L2)", 0.0, 0.0, 0.05, 0.001, readout_format=".3f"),
@@ -138,33 +211,193 @@ class RegularizationLab(Panel):
             "dataset": dropdown("data set", datasets, value="circles"),
             "noise": float_slider("noise", 0.35, 0.0, 0.6, 0.05),
         }
-        super().__init__(controls, self._draw,
-                         css_class="regularization-lab", columns=3,
+        super().__init__(controls, None, css_class="regularization-lab", columns=3,
                          title="Regularization lab (§4.6): overfitting, L2 and dropout")
+        transport = widgets.HBox([self.play_button, self.step_button, self.reset_button,
+                                  self.epoch_label])
+        header, *rest = self.widget.children
+        self.widget.children = [header, transport, *rest]
+        self.play_button.observe(self._on_play_button, names="value")
+        self.step_button.on_click(lambda _: self.step())
+        self.reset_button.on_click(lambda _: self.reset())
 
     @property
     def net(self):
-        """The network trained by the last redraw."""
+        """The network shown."""
         return self.run.net
 
     @property
     def history(self):
-        """The ``History`` of the last redraw."""
+        """The ``History`` of the run shown."""
         return self.run.history
 
-    def _draw(self, **s):
-        title = (f"{s['dataset']}, noise {s['noise']:.2f} · {s['hidden_layers']}×{s['width']} "
-                 f"{s['activation']} · λ {s['lam']:.3g} · p {s['dropout']:.2f} · η {s['lr']:.2g}")
-        self.run = run = _lab_run(**s, seed=self.seed)  # Panel.redraw: one BLAS thread
-        if run.error is not None:
-            title += " (diverged)"
-        fig = boundary_figure(run.net, run.history, run.X_train, run.y_train, run.X_val,
-                              run.y_val, loss=LOSS, title=title, resolution=RESOLUTION)
-        return fig, _lab_summary(run)
+    @property
+    def epoch(self):
+        """Epochs trained by the run shown."""
+        return self.run.epoch
+
+    @property
+    def playing(self):
+        """True while Play trains continuously."""
+        return self._playing
+
+    # --- Play / Pause / Step / Reset ----------------------------------------------------
+
+    def play(self):
+        """Train continuously, a picture every ``EPOCHS_PER_FRAME`` epochs, until paused.
+
+        Needs a running asyncio loop (a Jupyter kernel has one); outside one it raises
+        Python's own ``RuntimeError: no running event loop``. Returns the asyncio task.
+        """
+        if self._playing:
+            return self._task
+        asyncio.get_running_loop()
+        self._cancel_task()
+        self._playing = True
+        self._show_play_button(True)
+        self._task = asyncio.ensure_future(self._play_loop())
+        return self._task
+
+    def pause(self):
+        """Stop training; the picture stays at the current epoch."""
+        self._playing = False
+        self._cancel_task()
+        self._show_play_button(False)
+
+    def step(self, epochs=STEP_EPOCHS):
+        """Train ``epochs`` more epochs and show them (a playing lab pauses first)."""
+        self.pause()
+        start = time.perf_counter()
+        with one_blas_thread():
+            self.run.advance(epochs)
+        self._show(start)
+
+    def reset(self):
+        """Back to epoch 0: the same seed, the current settings (playing goes on)."""
+        if not self._playing:
+            self._cancel_task()
+        self.run = self._new_run()
+        self._show()
+
+    # --- what a change of a control does ------------------------------------------------
+
+    def _on_change(self, change):
+        # a change sent by the browser arrives while ipywidgets holds the property lock
+        self._from_browser = bool(getattr(change["owner"], "_property_lock", None))
+        super()._on_change(change)
+
+    def redraw(self):
+        """Panel's hook, called after every change of a control (or ``set``)."""
+        from_browser, self._from_browser = self._from_browser, False
+        start = time.perf_counter()
+        values = self.values
+        if self._playing and self.run is not None:
+            if any(values[k] != v for k, v in self._structure.items()):
+                self.run = self._new_run()  # epoch 0, playing goes on
+            else:
+                for key in LIVE:  # used by the play loop's next epoch
+                    setattr(self.run, key, values[key])
+            return
+        self._cancel_task()
+        self.run = self._new_run()
+        if from_browser and _loop_running():
+            self._task = asyncio.ensure_future(self._replay(values["epochs"], start))
+            return
+        with one_blas_thread():
+            self.run.advance(values["epochs"])
+        self._show(start)
+
+    def _new_run(self):
+        values = self.values
+        self._structure = {k: values[k] for k in STRUCTURAL}
+        return _lab_stepper(**{k: values[k] for k in (*STRUCTURAL, *LIVE)}, seed=self.seed)
+
+    async def _play_loop(self):
+        try:
+            while self._playing and self.run.epoch < EPOCH_CAP and self.run.error is None:
+                start = time.perf_counter()
+                with one_blas_thread():
+                    self.run.advance(EPOCHS_PER_FRAME)
+                self._show(start)
+                await asyncio.sleep(max(0.005, FRAME_PERIOD - (time.perf_counter() - start)))
+        finally:
+            if self._playing and asyncio.current_task() is self._task:
+                self._task = None  # stopped by itself (cap, divergence): Play shows again
+                self.pause()
+
+    async def _replay(self, epochs, start):
+        """The whole run in a few pictures: the first after REPLAY_BUDGET s of training."""
+        budget = REPLAY_BUDGET
+        while self.run.epoch < epochs and self.run.error is None:
+            budget_end = time.perf_counter() + budget
+            budget *= 3
+            with one_blas_thread():
+                while self.run.epoch < epochs and time.perf_counter() < budget_end:
+                    if not self.run.advance(min(EPOCHS_PER_FRAME, epochs - self.run.epoch)):
+                        break
+            self._show(start)
+            start = time.perf_counter()
+            await asyncio.sleep(0.005)
+        if self.run.epoch == 0:
+            self._show(start)  # diverged in the first epoch: still one picture
+
+    # --- the picture ----------------------------------------------------------------------
+
+    def _show(self, start=None):
+        """Draw the run's current state into the image, the epoch readout and the summary."""
+        start = time.perf_counter() if start is None else start
+        run, v = self.run, self.values
+        title = (f"{v['dataset']}, noise {v['noise']:.2f} · {v['hidden_layers']}×{v['width']} "
+                 f"{v['activation']} · λ {run.lam:.3g} · p {run.dropout:.2f} · η {run.lr:.2g}"
+                 f" · epoch {run.epoch}" + (" (diverged)" if run.error is not None else ""))
+        maker = self.figure_maker
+        maker.dpi = _base._figure_dpi if self.dpi is None else self.dpi
+        with one_blas_thread():
+            png = maker.frame(run, title=title, epochs=v["epochs"],
+                              data_key=(v["dataset"], v["noise"], self.seed))
+        self.figure = maker.fig
+        self.image.value = png
+        self.epoch_label.value = f"epoch <b>{run.epoch}</b>"
+        self.summary.value = (_lab_summary(run) if run.epoch or run.error is not None else
+                              "<b>epoch 0</b>: not trained yet. Press Play or Step.")
+        self.redraws += 1
+        self.frames += 1
+        now = time.perf_counter()
+        self.last_seconds = now - start
+        self.frame_times.append(now)
+
+    def _cancel_task(self):
+        task, self._task = self._task, None
+        if task is not None and not task.done() and task is not _current_task():
+            task.cancel()
+
+    def _on_play_button(self, change):
+        if change["new"] != self._playing:
+            self.play() if change["new"] else self.pause()
+
+    def _show_play_button(self, playing):
+        button = self.play_button
+        button.value = playing  # _on_play_button sees no difference: nothing happens
+        button.description, button.icon = ("Pause", "pause") if playing else ("Play", "play")
+
+
+def _loop_running():
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
+def _current_task():
+    try:
+        return asyncio.current_task()
+    except RuntimeError:  # no running loop
+        return None
 
 
 def regularization_lab(seed=0):
-    """The regularization lab panel (retrains on every change; see the module docstring).
+    """The regularization lab panel, which trains as you watch (see the module docstring).
 
     Parameters
     ----------
@@ -174,7 +407,8 @@ def regularization_lab(seed=0):
     Returns
     -------
     RegularizationLab
-        A ``Panel`` with CSS class ``regularization-lab``.
+        A ``Panel`` with CSS class ``regularization-lab``; ``play()``, ``pause()``,
+        ``step()``, ``reset()`` and ``epoch`` drive it from code.
     """
     return RegularizationLab(seed=seed)
 

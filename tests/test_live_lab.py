@@ -1,0 +1,271 @@
+"""The live regularization lab (issue 12): a run trained a few epochs at a time, its picture,
+and Play / Pause / Step / Reset.
+
+The stepping run must give bit for bit what one ``train_toy_network`` call gives; λ, dropout
+and the learning rate changed between epochs must be the ones the next epoch uses; every
+unit's map must be the network's own activation on the grid; the same settings must give
+the same picture whatever was shown before. The playing parts run on an asyncio loop of
+their own (``asyncio.run``), as they do on the kernel's.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import matplotlib
+import numpy as np
+import pytest
+
+matplotlib.use("Agg")
+
+from matplotlib.colors import to_rgba  # noqa: E402
+
+from mlp_core.plotting.regularization import (  # noqa: E402
+    NEGATIVE,
+    POSITIVE,
+    LabFigure,
+    plane_grid,
+    shown_units,
+)
+from mlp_core.recipes import SteppingRun, train_toy_network  # noqa: E402
+from mlp_core.training import one_blas_thread  # noqa: E402
+from mlp_core.widgets import regularization_lab  # noqa: E402
+from mlp_core.widgets.regularization import (  # noqa: E402
+    EPOCHS_PER_FRAME,
+    STEP_EPOCHS,
+    _lab_run,
+    _lab_stepper,
+)
+
+TOY = dict(dataset="circles", n=100, noise=0.35, val_size=0.5, hidden=(32, 32),
+           loss="binary_cross_entropy", lr=0.1, momentum=0.9, dtype=np.float32, seed=0)
+
+
+def same_run(a, b):
+    """Same History and bit-identical weights and biases."""
+    return (a.history.train_loss == b.history.train_loss
+            and a.history.val_loss == b.history.val_loss
+            and a.history.objective == b.history.objective
+            and all(np.array_equal(p, q) for p, q in zip(
+                [*a.net.weights, *a.net.biases], [*b.net.weights, *b.net.biases])))
+
+
+# --- the stepping run ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("settings", [
+    {},
+    {"dropout": 0.3, "activation": "tanh", "lam": 0.01},
+    {"hidden": (16,), "dataset": "xor", "noise": 0.1, "lam": 0.003, "momentum": 0.0},
+])
+def test_advance_in_any_chunks_is_one_fit(settings):
+    whole = train_toy_network(**{**TOY, **settings}, epochs=300)
+    run = SteppingRun(**{**TOY, **settings})
+    for chunk in (1, 7, 50, 62, 180):
+        assert run.advance(chunk) == chunk
+    assert run.epoch == 300
+    assert same_run(run, whole)
+    assert run.history.best_epoch == whole.history.best_epoch
+
+
+def test_divergence_stops_the_run_where_fit_stops():
+    settings = {**TOY, "hidden": (128,) * 4, "lr": 1.0}
+    whole = train_toy_network(**settings, epochs=300)
+    run = SteppingRun(**settings)
+    done = run.advance(3) + run.advance(300)
+    assert whole.error is not None and run.error is not None
+    assert run.error.epoch == whole.error.epoch == done + 1
+    assert same_run(run, whole)
+    assert run.advance(10) == 0  # nothing more after a divergence
+    assert all(np.isfinite(W).all() for W in run.net.weights)
+
+
+def test_a_change_between_epochs_is_used_by_the_next_epoch():
+    run, plain = SteppingRun(**TOY), SteppingRun(**TOY)
+    run.advance(10)
+    plain.advance(10)
+    run.lam, run.dropout, run.lr = 0.03, 0.2, 0.05
+    run.advance(5)
+    plain.advance(5)
+    assert run.applied[9] == (0.0, 0.0, 0.1)
+    assert run.applied[10:] == [(0.03, 0.2, 0.05)] * 5
+    assert run.history.train_loss[:10] == plain.history.train_loss[:10]
+    assert run.history.train_loss[10] != plain.history.train_loss[10]
+    # the objective J = L + (λ/2) Σ‖W‖² of epoch 11 carries the new λ (Eq. 16)
+    penalty = run.history.objective[10] - run.history.train_loss[10]
+    assert penalty > 0 and plain.history.objective[10] == plain.history.train_loss[10]
+
+
+def test_added_points_join_the_training_set_only():
+    base = SteppingRun(**TOY)
+    run = SteppingRun(**TOY, extra_points=[(0.1, 0.2, 1), (-2.0, 1.5, 0)])
+    np.testing.assert_array_equal(run.X_train[:-2], base.X_train)
+    np.testing.assert_array_equal(run.X_train[-2:], [[0.1, 0.2], [-2.0, 1.5]])
+    assert list(run.y_train[-2:]) == [1, 0] and run.y_train.dtype == base.y_train.dtype
+    np.testing.assert_array_equal(run.X_val, base.X_val)
+
+
+# --- the picture ---------------------------------------------------------------------------
+
+def test_unit_maps_are_the_hidden_activations_on_the_grid():
+    lab = regularization_lab()
+    maker, net = lab.figure_maker, lab.net
+    _, grid = plane_grid(np.vstack([lab.run.X_train, lab.run.X_val]))
+    np.testing.assert_array_equal(maker.grid, grid)
+    with one_blas_thread():  # as the panel draws: the same sums in the same order
+        cache = net.forward(grid.astype(net.dtype))
+    assert len(maker.maps) == len(net.layer_sizes)
+    for l in range(1, len(net.layer_sizes) - 1):  # every hidden layer h^(l)
+        expected = cache.h[l].T.reshape(-1, 100, 100)[:, ::4, ::4]
+        np.testing.assert_array_equal(maker.maps[l], expected)
+    prob = 1 / (1 + np.exp(-cache.output[:, 0].astype(np.float64)))
+    np.testing.assert_allclose(maker.maps[-1][0], prob.reshape(100, 100)[::4, ::4])
+    # the output unit's map is the decision boundary's shading
+    np.testing.assert_allclose(maker._prob_image.get_array(), prob.reshape(100, 100))
+
+
+def test_weights_are_drawn_by_sign_and_size():
+    lab = regularization_lab()
+    lab.set(hidden_layers=1, width=4)
+    maker, net = lab.figure_maker, lab.net
+    w = np.array([net.weights[l][j, i] for l, j, i in maker._weight_index])
+    assert len(w) == 2 * 4 + 4 * 1  # every weight of a narrow network
+    colours = maker._edges.get_colors()
+    np.testing.assert_allclose(colours[w >= 0], [to_rgba(POSITIVE)] * int((w >= 0).sum()))
+    np.testing.assert_allclose(colours[w < 0], [to_rgba(NEGATIVE)] * int((w < 0).sum()))
+    widths = np.asarray(maker._edges.get_linewidths())
+    assert widths[np.argmax(np.abs(w))] == pytest.approx(3.0)
+    assert np.all(np.diff(widths[np.argsort(np.abs(w))]) >= 0)  # wider for larger |w|
+
+
+def test_wide_layers_show_a_subset_and_say_so():
+    assert shown_units(5) == [0, 1, 2, 3, 4]
+    assert shown_units(32) == [0, 1, 2, 3, 4, 5, 6, 31]
+    lab = regularization_lab()  # 2 × 32
+    texts = [t.get_text() for t in lab.figure_maker.axes[0].texts]
+    assert sum("32 units\nshowing 8" in t for t in texts) == 2
+    assert any(t.startswith("output σ(ŷ)\n1 unit") for t in texts)
+
+
+def test_same_state_gives_the_same_png_whatever_was_drawn_before():
+    a, b = LabFigure(), LabFigure()
+    first = SteppingRun(**{**TOY, "hidden": (8, 8, 8)})
+    first.advance(40)
+    run = SteppingRun(**TOY)
+    run.advance(40)
+    a.frame(first, title="x", epochs=300, data_key="circles")  # lays out a 3-layer net
+    relaid = a.frame(run, title="x", epochs=300, data_key="circles")  # network strip anew
+    fresh = b.frame(run, title="x", epochs=300, data_key="circles")
+    assert a.relayouts == 1 and relaid == fresh
+
+
+# --- the panel -----------------------------------------------------------------------------
+
+def test_when_not_playing_a_change_shows_the_whole_run_as_before():
+    lab = regularization_lab()
+    assert lab.epoch == 300 and same_run(lab.run, _lab_run())
+    lab.step()
+    lab.set(lam=0.01, dropout=0.2)
+    assert lab.epoch == 300 and same_run(lab.run, _lab_run(lam=0.01, dropout=0.2))
+    fresh = regularization_lab()
+    fresh.set(lam=0.01, dropout=0.2)
+    assert lab.image.value == fresh.image.value
+    assert "generalization gap" in lab.summary.value
+
+
+def test_step_and_reset():
+    lab = regularization_lab()
+    redraws = lab.redraws
+    lab.step()
+    assert lab.epoch == 300 + STEP_EPOCHS and lab.redraws == redraws + 1
+    assert "Step (25 epochs)" == lab.step_button.description
+    lab.reset()
+    assert lab.epoch == 0 and "epoch <b>0</b>" in lab.epoch_label.value
+    assert "not trained yet" in lab.summary.value
+    assert "lab-epoch" in lab.epoch_label._dom_classes
+    lab.step(10)
+    assert same_run(lab.run, _lab_run(epochs=10))  # Reset keeps the seed
+
+
+def test_play_outside_an_event_loop_says_so():
+    with pytest.raises(RuntimeError, match="no running event loop"):
+        regularization_lab().play()
+
+
+def test_play_pause_and_live_changes_on_an_event_loop():
+    lab = regularization_lab()
+    lab.reset()
+
+    async def session():
+        task = lab.play()
+        assert lab.playing and lab.play_button.description == "Pause"
+        assert lab.play() is task  # a second Play changes nothing
+        await asyncio.sleep(0.6)
+        played = lab.epoch
+        assert played >= EPOCHS_PER_FRAME and lab.frames >= 2
+        lab.controls["lam"].value = 0.02  # applies from the next epoch, no restart
+        lab.controls["epochs"].value = 500  # only the loss axis
+        await asyncio.sleep(0.4)
+        assert lab.epoch > played
+        lams = [lam for lam, _, _ in lab.run.applied]
+        assert lams[:played] == [0.0] * played and lams[-1] == 0.02
+        lab.pause()
+        assert not lab.playing and lab.play_button.description == "Play"
+        frames, png, epoch = lab.frames, lab.image.value, lab.epoch
+        await asyncio.sleep(0.3)
+        assert (lab.frames, lab.image.value, lab.epoch) == (frames, png, epoch)
+        assert task.cancelled() or task.done()
+
+    asyncio.run(session())
+    # a run recorded while playing can be replayed exactly from its change points
+    replay = _lab_stepper()
+    for lam, dropout, lr in lab.run.applied:
+        replay.lam, replay.dropout, replay.lr = lam, dropout, lr
+        replay.advance(1)
+    assert same_run(replay, lab.run)
+
+
+def test_a_structural_change_while_playing_starts_again_and_keeps_playing():
+    lab = regularization_lab()
+
+    async def session():
+        lab.play()
+        await asyncio.sleep(0.4)
+        assert lab.epoch > 300
+        lab.controls["width"].value = 8
+        assert lab.epoch == 0 and lab.net.layer_sizes == [2, 8, 8, 1]
+        await asyncio.sleep(0.4)
+        assert lab.playing and 0 < lab.epoch
+        lab.pause()
+
+    asyncio.run(session())
+
+
+def test_the_play_button_plays_and_pauses():
+    lab = regularization_lab()
+
+    async def session():
+        lab.play_button.value = True  # what a click in the browser does
+        assert lab.playing
+        await asyncio.sleep(0.3)
+        lab.play_button.value = False
+        assert not lab.playing and lab.epoch > 300
+
+    asyncio.run(session())
+
+
+def test_play_stops_by_itself_when_training_diverges():
+    lab = regularization_lab()
+    lab.set(hidden_layers=4, width=128, lr=1.0)
+    lab.reset()
+
+    async def session():
+        task = lab.play()
+        for _ in range(100):
+            await asyncio.sleep(0.05)
+            if task.done():
+                break
+        assert task.done() and not lab.playing
+        assert lab.play_button.description == "Play"
+
+    asyncio.run(session())
+    assert lab.run.error is not None and "diverged" in lab.summary.value
