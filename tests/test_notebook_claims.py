@@ -1,11 +1,16 @@
 """What the notebooks say about their live panels, checked against freshly built panels.
 
-The "What to try" lists tell students what a panel shows at given settings ("at `lr=1` only
-half of the points are right"). nbval cannot check these sentences (a panel's picture and
-summary are not compared), so each one is asserted here, through the panel's own controls
-and the summary line the student reads. A number such a sentence contains is listed in
-``PANEL_CLAIMS`` of ``tests/test_notebook_rules.py`` together with the name of the test here
-that asserts it; sentences without numbers are asserted all the same.
+The "What to try" lists send students to settings of a panel, and the predict-then-reveal
+questions before a panel ask what it will show there ("move the learning rate to `lr=1`: what
+happens?"). The questions compute their answers with the kit when Check is pressed; the
+outcomes the student then finds in the panel, and the few statements the notebooks still make
+about panels, are asserted here, through the panel's own controls and the summary line the
+student reads (nbval cannot check them: a panel's picture and summary are not compared). A
+number such a sentence contains is listed in ``PANEL_CLAIMS`` of
+``tests/test_notebook_rules.py`` together with the name of the test here that asserts it;
+sentences without numbers are asserted all the same. Where a question computes its answer
+with a copy of a panel's settings, a test here checks that the copy still runs what the panel
+runs.
 
 A summary that no longer matches the patterns below fails with its text, so that a change of
 wording is seen here and not silently skipped.
@@ -13,17 +18,22 @@ wording is seen here and not silently skipped.
 
 from __future__ import annotations
 
+import ast
 import html
+import json
 import math
 import re
+from pathlib import Path
 
 import pytest
 
 from mlp_core import Perceptron
 from mlp_core.activations import derivative_products
 from mlp_core.data import separable_data
+from mlp_core.recipes import train_toy_network
 from mlp_core.widgets import (
     backprop_panel,
+    early_stopping_panel,
     perceptron_learning_panel,
     perceptron_panel,
     regularization_lab,
@@ -35,6 +45,20 @@ from mlp_core.widgets import (
 def summary_text(panel):
     """The panel's summary as plain text (tags and entities removed)."""
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", panel.summary.value)).split())
+
+
+def notebook_function(notebook, name, **namespace):
+    """The function ``name`` as notebook ``notebook`` defines it, run in ``namespace``."""
+    path = Path(__file__).resolve().parents[1] / "notebooks" / notebook
+    for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+        source = "".join(cell["source"])
+        if cell["cell_type"] == "code" and f"def {name}(" in source:
+            for node in ast.parse(source).body:
+                if isinstance(node, ast.FunctionDef) and node.name == name:
+                    exec(compile(ast.Module(body=[node], type_ignores=[]), notebook, "exec"),
+                         namespace)
+                    return namespace[name]
+    raise AssertionError(f"{notebook} defines no function {name}")
 
 
 def find(pattern, panel):
@@ -72,8 +96,9 @@ def test_perceptron_learning_panel_is_the_run_of_section_5():
 
 
 def test_vanishing_panel_tanh_at_small_spread():
-    # 03: at depth=20 and spread=0.5, tanh's typical product is still around 10^-2 (within
-    # half an order of magnitude), far above the sigmoid's best case 0.25^20
+    # 03, the question before the vanishing panel: at depth=20 and spread=0.5, tanh's typical
+    # product is still about 10^-2 (within half an order of magnitude), far above the
+    # sigmoid's best case 0.25^20
     panel = vanishing_panel()
     panel.set(depth=20, spread=0.5)
     (typical_tanh,) = find(r"tanh at most 1, typically (\d+(?:\.\d+)?(?:e[-+]?\d+)?)", panel)
@@ -136,6 +161,18 @@ def test_training_panel_cross_entropy_never_overflows(training):
     training.set(lr=10.0)  # the top of the slider
     assert "diverged" not in summary_text(training)
     assert training_accuracies(training) == (0.5, 0.5)
+
+
+def test_training_question_runs_what_the_panel_runs(training):
+    # 06: the question before the panel computes its answer with panel_run(lr), which writes
+    # out the panel's settings; at lr=1 the panel must show that very run
+    panel_run = notebook_function("06_model_training.ipynb", "panel_run",
+                                  train_toy_network=train_toy_network)
+    run = panel_run(1.0)
+    training.set(lr=LR["1"])
+    text = summary_text(training)
+    assert f"training loss {run.history.train_loss[-1]:.4g}," in text, text
+    assert f"{run.accuracy(run.X_train, run.y_train):.0%} (training)" in text, text
 
 
 def test_training_panel_spirals_need_more_epochs(training):
@@ -247,3 +284,15 @@ def test_lab_diverges_at_the_largest_learning_rate(lab, lab_defaults):
     lab.set(**{**lab_defaults, "lr": top, "hidden_layers": 4, "width": 128})
     text = summary_text(lab)
     assert "diverged" in text and "—" in text, text
+
+
+def test_early_stopping_panel_stops_earlier_with_min_delta():
+    # 07: the question before the panel trains the notebook's network (float64) with
+    # min_delta 0 and 0.01; the panel (the lab's float32 network) must stop earlier too
+    panel = early_stopping_panel()
+    stopped = []
+    for min_delta in (0.0, 0.01):
+        panel.set(patience=10, min_delta=min_delta)
+        (epoch,) = find(r"stopped after epoch (\d+)", panel)
+        stopped.append(int(epoch))
+    assert stopped[1] < stopped[0]

@@ -247,7 +247,6 @@ CLAIM_TESTS = Path(__file__).with_name("test_notebook_claims.py")
 #: Numbers that are facts of mathematics or of the number format, not measurements.
 CONSTANTS = {
     ("03_activation_functions.ipynb", "0.25"): "the sigmoid's largest slope, σ'(0) = 1/4 (Eq. 8)",
-    ("05_backpropagation.ipynb", "0.25"): "the sigmoid's largest slope, σ'(0) = 1/4 (Eq. 8)",
     ("04_forward_propagation.ipynb", "8"): "bytes per float64 number",
     ("06_model_training.ipynb", "8"): "bytes per float64 number",
     ("Neural_Networks.ipynb", "16"): "decimal digits float64 holds (a 53-bit significand)",
@@ -259,7 +258,6 @@ CONSTANTS = {
 PANEL_CLAIMS = {
     ("01_perceptron.ipynb", "0.9"): "test_perceptron_panel_hint_separates_every_point",
     ("01_perceptron.ipynb", "1.8"): "test_perceptron_panel_hint_separates_every_point",
-    ("03_activation_functions.ipynb", "0.01"): "test_vanishing_panel_tanh_at_small_spread",
     ("05_backpropagation.ipynb", "12"): "test_backprop_panel_batch_of_twelve",
 }
 
