@@ -8,6 +8,7 @@
 - Shared logic lives in ``mlp_core``: no two notebooks define a function of the same name
   or with the same body (an exercise stub, which only raises NotImplementedError, copies
   nothing).
+- The header (first cell) says how to run the notebook, in the same words everywhere.
 - The header (first cell) names everything the notebook takes from ``mlp_core``, imported
   by name or reached through the module (``mlp_core.training.sgd_step``).
 - No measured number stands in markdown unchecked: every number in prose is a reference, a
@@ -176,6 +177,20 @@ def test_no_function_is_defined_in_two_notebooks():
     shared = [sorted(where) for where in [*by_name.values(), *by_body.values()]
               if len({place.split(":")[0] for place in where}) > 1]
     assert shared == [], f"move these into mlp_core: {shared}"
+
+
+#: How to run a notebook, said at the top of every notebook in the same words (issue 14).
+HOW_TO_RUN = (
+    "**How to run:** in JupyterLab choose *Run → Run All Cells* (or press Shift+Enter cell by "
+    "cell from the top). Started with `make lab`, JupyterLab shows the panels' saved pictures "
+    "before you run; the sliders and the Check buttons respond once the notebook has run."
+)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_the_header_says_how_to_run_the_notebook(path):
+    header = notebook_cells(path)[0]
+    assert header["cell_type"] == "markdown" and HOW_TO_RUN in "".join(header["source"])
 
 
 @pytest.mark.parametrize(("source", "stub"), [
