@@ -73,7 +73,7 @@ def test_vanishing_figure_clips_at_its_floor_and_says_so():
 
 
 def test_forward_panel_wants_a_pair():
-    with pytest.raises(ValueError, match=r"x must be a pair \(x1, x2\), got \(1.0,\)"):
+    with pytest.raises(ValueError, match=r"x must be a pair \(x1, x2\) of numbers, got \(1.0,\)"):
         forward_panel(x=(1.0,))
 
 
