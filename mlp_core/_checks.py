@@ -321,3 +321,27 @@ def class_labels(y, n_classes, loss_name, classes):
             f"({classes}), got {bad}"
         )
     return y.astype(np.int64)
+
+
+def check_seed(seed, name="seed"):
+    """Require a seed for ``np.random.default_rng``: None, an integer >= 0 or a Generator.
+
+    numpy's own message for ``default_rng(-1)`` or ``default_rng("abc")`` does not name the
+    argument; this one does, and it runs before any work. ``True`` is refused although numpy
+    would read it as 1: a flag passed by mistake should not silently seed a run.
+
+    Returns
+    -------
+    None, int or numpy.random.Generator
+        ``seed``, with a numpy integer turned into an int.
+    """
+    if seed is None or isinstance(seed, np.random.Generator):
+        return seed
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        raise TypeError(
+            f"{name} must be None, an integer >= 0 or a numpy.random.Generator, "
+            f"got {short_repr(seed)}"
+        )
+    if seed < 0:
+        raise ValueError(f"{name} must be an integer >= 0 (or None), got {seed}")
+    return int(seed)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import lookup
+from ._checks import check_seed, lookup
 
 __all__ = [
     "ACTIVATIONS",
@@ -164,6 +164,6 @@ def derivative_products(name, spread, d_max=20, n_draws=2000, seed=0):
     ndarray of shape (d_max,)
         The median over the draws of the product after d = 1 .. d_max layers.
     """
-    z = np.random.default_rng(seed).normal(0.0, spread, size=(n_draws, d_max))
+    z = np.random.default_rng(check_seed(seed)).normal(0.0, spread, size=(n_draws, d_max))
     products = np.cumprod(get_activation(name).derivative(z), axis=1)
     return np.median(products, axis=0)

@@ -27,7 +27,7 @@ import copy
 
 import numpy as np
 
-from ._checks import check_dropout, check_real, check_targets, check_X
+from ._checks import check_dropout, check_real, check_seed, check_targets, check_X
 from .losses import get_loss
 from .network import MLP
 from .regularization import l2_penalty
@@ -122,7 +122,8 @@ def gradient_check_layers(net, X, y, *, loss="mse", lam=0.0, dropout=0.0, seed=N
     loss : str
     lam : float >= 0
     dropout : float in [0, 1)
-        Draw one mask with this rate (from ``seed``) and keep it fixed.
+        Draw one mask with this rate (from ``seed``) and keep it fixed; for a float32
+        network it is the mask its float64 copy draws.
     seed : int or None
     eps : float > 0
 
@@ -137,6 +138,7 @@ def gradient_check_layers(net, X, y, *, loss="mse", lam=0.0, dropout=0.0, seed=N
     lam = check_real(lam, "lam", low=0.0)
     dropout = check_dropout(dropout)
     eps = check_real(eps, "eps", low=0.0, low_open=True)
+    seed = check_seed(seed)
     if net.dtype != np.float64:  # refuse what the network itself refuses (1e39 in float32)
         X_net = check_X(X, net.layer_sizes[0], dtype=net.dtype)
         check_targets(y, loss_fn.name, net.layer_sizes[-1], net.dtype, X=X_net)

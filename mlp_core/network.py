@@ -37,6 +37,7 @@ from ._checks import (
     check_int,
     check_real,
     check_rng,
+    check_seed,
     check_targets,
     check_X,
     short_repr,
@@ -154,7 +155,7 @@ class MLP:
         if self.dtype not in (np.float32, np.float64):
             raise ValueError(f"dtype must be float32 or float64, got {self.dtype}")
         self.seed = seed
-        rng = np.random.default_rng(seed)
+        rng = np.random.default_rng(check_seed(seed))
         he = self.activation.name == "relu"
         self.weights, self.biases = [], []
         for n_in, n_out in zip(self.layer_sizes[:-1], self.layer_sizes[1:]):

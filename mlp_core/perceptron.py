@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import check_array, check_int, check_real, check_same_length, check_X
+from ._checks import check_array, check_int, check_real, check_same_length, check_seed, check_X
 
 __all__ = ["Perceptron", "step"]
 
@@ -48,7 +48,7 @@ class Perceptron:
     def __init__(self, n_features, lr=1.0, seed=None):
         self.n_features = check_int(n_features, "n_features", minimum=1)
         self.lr = check_real(lr, "lr", low=0.0, low_open=True)
-        self.seed = seed
+        self.seed = check_seed(seed)
         self._rng = np.random.default_rng(seed)
         self.w = (
             np.zeros(self.n_features) if seed is None

@@ -27,6 +27,7 @@ from ._checks import (
     check_real,
     check_rng,
     check_same_length,
+    check_seed,
     check_targets,
     check_X,
 )
@@ -201,7 +202,7 @@ def fit(net, X, y, *, loss, lr, epochs, batch_size=None, lam=0.0, dropout=0.0,
         only with ``patience`` (a value > 0 without it is an error).
     restore_best : bool
         With early stopping, put back the weights of the best epoch at the end.
-    seed : int or None
+    seed : int >= 0, numpy.random.Generator or None
         Seed for shuffling and dropout masks (``np.random.default_rng(seed)``).
     callback : callable (epoch, history) -> bool or None, optional
         Called after every epoch; returning True stops training.
@@ -248,12 +249,14 @@ def fit(net, X, y, *, loss, lr, epochs, batch_size=None, lam=0.0, dropout=0.0,
         )
     if callback is not None and not callable(callback):
         raise TypeError(f"callback must be callable, got {callback!r}")
-    bar = _progress_bar(progress, epochs)
+    rng = np.random.default_rng(check_seed(seed))
+    if progress not in (True, False, "auto"):
+        raise ValueError(f"progress must be True, False or 'auto', got {progress!r}")
 
-    rng = np.random.default_rng(seed)
     velocity = [np.zeros_like(p) for p in [*net.weights, *net.biases]] if momentum else None
     history = History()
     best_parameters = None
+    bar = _progress_bar(progress, epochs)  # last: a refused argument leaves no bar behind
     try:
         # Overflow is expected when a run diverges; we detect it below, after each epoch.
         with np.errstate(over="ignore", invalid="ignore"), \
@@ -400,8 +403,6 @@ def _progress_bar(progress, epochs):
     tqdm draws nothing before ``delay`` seconds have passed, so with 'auto' a quick run
     prints nothing at all.
     """
-    if progress not in (True, False, "auto"):
-        raise ValueError(f"progress must be True, False or 'auto', got {progress!r}")
     if progress is False:
         return None
     try:

@@ -335,6 +335,100 @@ def test_different_seeds_give_different_results():
     assert ha.train_loss != hc.train_loss and not same_parameters(a, snapshot(c))
 
 
+# --- seeds: refused with a message naming seed, before any work ------------------------------
+
+#: Seeds numpy refuses with a message that does not name the argument (or, for True and 1.5,
+#: that it would take without a word), with the error and the message the kit gives instead.
+BAD_SEEDS = [
+    (-1, ValueError, r"seed must be an integer >= 0 \(or None\), got -1"),
+    ("abc", TypeError, r"seed must be None, an integer >= 0 or a numpy.random.Generator, "
+                       r"got 'abc'"),
+    (1.5, TypeError, r"seed must be None, .*got 1\.5"),
+    (True, TypeError, r"seed must be None, .*got True"),
+]
+
+
+@pytest.mark.parametrize(("seed", "error", "pattern"), BAD_SEEDS)
+def test_fit_refuses_a_bad_seed_before_any_work_and_opens_no_bar(seed, error, pattern,
+                                                                  fake_tqdm):
+    X, y = regression_data(n=10)
+    net = MLP([2, 3, 1], seed=0)
+    before, calls = snapshot(net), []
+    with pytest.raises(error, match=pattern):
+        fit(net, X, y, loss="mse", lr=0.1, epochs=2, seed=seed, progress=True,
+            callback=lambda epoch, history: calls.append(epoch))
+    assert calls == [] and same_parameters(net, before)
+    assert fake_tqdm == []  # no progress bar was opened (and left open) for a refused call
+
+
+def seed_entry_points():
+    """Every public function that takes a seed, called with everything else valid."""
+    from mlp_core import Perceptron, derivative_products, gradient_check, gradient_check_layers
+    from mlp_core.data import (
+        make_circles,
+        make_moons,
+        make_spirals,
+        make_toy,
+        make_xor,
+        separable_data,
+        train_test_split,
+        train_val_test_split,
+    )
+    from mlp_core.memory import forward_cache_bytes
+    from mlp_core.widgets import (
+        backprop_panel,
+        early_stopping_panel,
+        perceptron_learning_panel,
+        perceptron_panel,
+        regularization_lab,
+        training_panel,
+        vanishing_panel,
+    )
+
+    X, y = regression_data(n=10)
+    net = MLP([2, 3, 1], seed=0)
+    return {
+        "MLP": lambda seed: MLP([2, 3, 1], seed=seed),
+        "Perceptron": lambda seed: Perceptron(2, seed=seed),
+        "make_moons": lambda seed: make_moons(10, seed=seed),
+        "make_circles": lambda seed: make_circles(10, seed=seed),
+        "make_xor": lambda seed: make_xor(10, seed=seed),
+        "make_spirals": lambda seed: make_spirals(10, seed=seed),
+        "make_toy": lambda seed: make_toy("moons", 10, seed=seed),
+        "separable_data": lambda seed: separable_data(10, seed=seed),
+        "train_test_split": lambda seed: train_test_split(X, y, seed=seed),
+        "train_val_test_split": lambda seed: train_val_test_split(X, y, seed=seed),
+        "gradient_check": lambda seed: gradient_check(net, X, y, seed=seed),
+        "gradient_check_layers": lambda seed: gradient_check_layers(net, X, y, seed=seed),
+        "derivative_products": lambda seed: derivative_products("tanh", 1.0, seed=seed),
+        "forward_cache_bytes": lambda seed: forward_cache_bytes([2, 3, 1], 4, seed=seed),
+        "perceptron_panel": lambda seed: perceptron_panel(seed=seed),
+        "perceptron_learning_panel": lambda seed: perceptron_learning_panel(seed=seed),
+        "vanishing_panel": lambda seed: vanishing_panel(seed=seed),
+        "backprop_panel": lambda seed: backprop_panel(seed=seed),
+        "training_panel": lambda seed: training_panel(seed=seed),
+        "regularization_lab": lambda seed: regularization_lab(seed=seed),
+        "early_stopping_panel": lambda seed: early_stopping_panel(seed=seed),
+    }
+
+
+@pytest.mark.parametrize(("seed", "error", "pattern"), BAD_SEEDS)
+def test_every_seeded_entry_point_refuses_a_bad_seed_naming_it(seed, error, pattern):
+    # (dropout_panel's seed is its slider's start and has its own rule: 0 .. 20)
+    for name, call in seed_entry_points().items():
+        with pytest.raises(error, match=pattern):
+            call(seed)
+            pytest.fail(f"{name} took seed={seed!r}")
+
+
+def test_a_numpy_integer_or_a_generator_is_a_good_seed():
+    X, y = regression_data(n=10)
+    runs = [fit(MLP([2, 3, 1], seed=np.int64(1)), X, y, loss="mse", lr=0.1, epochs=2,
+                seed=seed, progress=False).train_loss
+            for seed in (np.int64(3), 3, np.random.default_rng(3))]
+    assert runs[0] == runs[1] == runs[2]
+
+
 # --- divergence -------------------------------------------------------------------------------
 
 def test_huge_learning_rate_raises_training_diverged_error_and_keeps_finite_weights():

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._checks import check_real
+from .._checks import check_real, check_seed
 
 __all__ = ["train_test_split", "train_val_test_split"]
 
@@ -77,7 +77,7 @@ def train_val_test_split(X, y, *, val_size=0.2, test_size=0.2, seed=None, strati
                 f"rounds to 0); use {name}=0 for no {part} part, a larger {name} or more "
                 f"samples"
             )
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed(seed))
     if stratify:
         if y.ndim != 1 or not np.issubdtype(y.dtype, np.integer):
             raise ValueError(

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._checks import check_int, check_real
+from .._checks import check_int, check_real, check_seed
 
 __all__ = [
     "TOY_DATASETS",
@@ -73,7 +73,7 @@ def make_moons(n: int = 200, noise: float = 0.15, seed=None):
         0 for the upper moon, 1 for the lower one.
     """
     n, noise = _check(n, noise)
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed(seed))
     n0, n1 = _class_sizes(n)
     t0, t1 = rng.uniform(0, np.pi, n0), rng.uniform(0, np.pi, n1)
     upper = np.column_stack([np.cos(t0) - 0.5, np.sin(t0) - 0.25])
@@ -100,7 +100,7 @@ def make_circles(n: int = 200, noise: float = 0.1, seed=None):
         0 for the outer ring, 1 for the inner ring.
     """
     n, noise = _check(n, noise)
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed(seed))
     rings = []
     for size, radius in zip(_class_sizes(n), (1.5, 0.6)):
         angle = rng.uniform(0, 2 * np.pi, size)
@@ -130,7 +130,7 @@ def make_xor(n: int = 200, noise: float = 0.3, seed=None):
         0 for the blobs at (1, 1) and (-1, -1), 1 for (-1, 1) and (1, -1).
     """
     n, noise = _check(n, noise)
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed(seed))
     corners = (np.array([[1.0, 1.0], [-1.0, -1.0]]), np.array([[-1.0, 1.0], [1.0, -1.0]]))
     # Each class alternates between its two corners, so the blobs differ by at most one point.
     blobs = [c[np.arange(size) % 2] for c, size in zip(corners, _class_sizes(n))]
@@ -160,7 +160,7 @@ def make_spirals(n: int = 200, noise: float = 0.1, seed=None, turns: float = 1.5
     """
     n, noise = _check(n, noise)
     turns = check_real(turns, "turns", low=0.0, low_open=True)
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed(seed))
     arms = []
     for k, size in enumerate(_class_sizes(n)):
         # sqrt spreads the points evenly along the arm instead of crowding the centre.
@@ -224,7 +224,7 @@ def separable_data(n=40, seed=0, margin=0.1):
     X : ndarray of shape (n, 2), float64
     y : ndarray of shape (n,), int64 labels 0/1 (1 above the line)
     """
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed(seed))
     X = rng.uniform(-2.0, 2.0, size=(4 * n, 2))
     a = X[:, 1] + 0.5 * X[:, 0] - 0.9  # signed, unnormalised distance from the true line
     keep = np.abs(a) / np.hypot(1.0, 0.5) > margin

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._checks import check_seed
 from ..activations import ACTIVATIONS, derivative_products
 from ..plotting.activations import activation_figure, vanishing_figure
 from .base import Panel
@@ -62,6 +63,7 @@ def vanishing_panel(seed=0):
     -------
     Panel
     """
+    check_seed(seed)
     d = np.arange(1, D_MAX + 1)
     maxima = {"max sigmoid (z = 0): 0.25^d": 0.25 ** d, "max tanh (z = 0): 1": np.ones(D_MAX)}
 

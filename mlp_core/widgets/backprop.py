@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._checks import check_seed
 from ..activations import ACTIVATIONS
 from ..data import make_moons
 from ..losses import LOSSES
@@ -87,6 +88,7 @@ def backprop_panel(seed=0, n_samples=12):
     -------
     Panel
     """
+    check_seed(seed)
     L1 = len(HIDDEN) + 1  # L + 1, the output layer
     controls = {
         "l": int_slider("layer l", L1, 1, L1),

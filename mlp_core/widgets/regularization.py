@@ -45,7 +45,7 @@ import time
 import ipywidgets as widgets
 import numpy as np
 
-from .._checks import check_int, short_repr
+from .._checks import check_int, check_seed, short_repr
 from ..data import TOY_DATASETS
 from ..plotting.regularization import LabFigure, dropout_figure, early_stopping_figure
 from ..recipes import SteppingRun, toy_split, train_toy_network
@@ -183,6 +183,7 @@ class RegularizationLab(Panel):
     """
 
     def __init__(self, seed=0):
+        check_seed(seed)
         self.seed = seed
         self.run = None
         self.figure_maker = LabFigure()
@@ -445,6 +446,7 @@ def early_stopping_panel(seed=0):
     Panel
         CSS class ``early-stopping-panel``.
     """
+    check_seed(seed)
     controls = {
         "patience": int_slider("patience", 10, 1, 50),
         "min_delta": float_slider("min_delta", 0.0, 0.0, 0.05, 0.001, readout_format=".3f"),

@@ -10,6 +10,7 @@ for the losses and accuracies.
 
 from __future__ import annotations
 
+from .._checks import check_seed
 from ..data import TOY_DATASETS
 from ..plotting.training import training_figure
 from ..recipes import train_toy_network
@@ -69,6 +70,7 @@ def training_panel(seed=0):
     -------
     Panel
     """
+    check_seed(seed)
     n_train = N_POINTS - int(round(N_POINTS * VAL_SIZE))
     controls = {
         "lr": log_slider("learning rate η", 0.1, -3, 1),
