@@ -426,6 +426,57 @@ def test_panel_repr_names_its_class_and_controls():
     assert repr(perceptron_learning_panel()) == "Panel('perceptron-learning-panel': dataset, k)"
 
 
+# --- an interrupted redraw (issue 10, item 15) -------------------------------------------
+
+def _interruptible_panel(failures):
+    """A panel whose draw raises ``failures.pop()`` while the list is not empty."""
+    from mlp_core.widgets.controls import float_slider
+
+    def draw(w, k):
+        if failures:
+            raise failures.pop()
+        fig = new_figure()[0]
+        fig.suptitle(f"w = {w}, k = {k}")
+        return fig, f"w={w}, k={k}"
+
+    return Panel({"w": float_slider("w", 0.0, -1.0, 1.0, 0.1), "k": int_slider("k", 1, 0, 5)},
+                 draw, css_class="interrupt-panel")
+
+
+@pytest.mark.parametrize("failure", [KeyboardInterrupt(), RuntimeError("a bug in draw")])
+@pytest.mark.parametrize("where", ["draw", "render"])
+def test_an_interrupted_redraw_puts_the_controls_back_to_the_picture_on_screen(
+        monkeypatch, failure, where):
+    import mlp_core.widgets.base as base
+
+    failures = []
+    panel = _interruptible_panel(failures if where == "draw" else [])
+    if where == "render":  # interrupted while the figure is turned into a PNG
+        render = base.figure_to_png
+
+        def interrupted_render(*args, **kwargs):
+            if failures:
+                raise failures.pop()
+            return render(*args, **kwargs)
+
+        monkeypatch.setattr(base, "figure_to_png", interrupted_render)
+    on_screen = (panel.image.value, panel.summary.value, panel.figure, panel.redraws)
+    assert panel.drawn_values == panel.values == {"w": 0.0, "k": 1}
+    failures.append(failure)
+    with pytest.raises(type(failure)):
+        panel.controls["w"].value = 0.5  # a slider moves, then the user presses stop
+    assert panel.values == {"w": 0.0, "k": 1}  # the values of the picture still shown
+    assert (panel.image.value, panel.summary.value, panel.figure, panel.redraws) == on_screen
+    failures.append(failure)
+    with pytest.raises(type(failure)):
+        panel.set(w=-0.5, k=3)
+    assert panel.values == {"w": 0.0, "k": 1}
+    assert (panel.image.value, panel.summary.value, panel.figure, panel.redraws) == on_screen
+    panel.controls["k"].value = 2  # the next change draws as usual, once
+    assert panel.summary.value == "w=0.0, k=2" and panel.redraws == on_screen[-1] + 1
+    assert panel.drawn_values == panel.values == {"w": 0.0, "k": 2}
+
+
 # --- readable text at the default resolution (issue 14, item 5) -------------------------
 
 ALL_PANELS = ["perceptron_panel", "perceptron_learning_panel", "structure_panel",

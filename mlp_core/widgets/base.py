@@ -8,6 +8,12 @@ without any browser (``lab.controls["lam"].value = 0.1`` redraws synchronously).
 
 The controls come from ``controls.py``. Each panel's box carries the CSS class ``mlp-panel``
 plus its own class (e.g. ``regularization-lab``), which the browser tests use as selectors.
+
+The controls always show the values of the picture on screen. A redraw makes the figure, its
+PNG and the summary before it shows any of them; if it is interrupted (the notebook's stop
+button, i.e. KeyboardInterrupt, during a slow retraining) or fails, the controls go back to
+the values of the picture still shown (``Panel.drawn_values``), nothing else changes, and the
+exception propagates. The next change of a control redraws as usual.
 """
 
 from __future__ import annotations
@@ -111,6 +117,9 @@ class Panel:
         The numbers that go with the figure.
     figure : matplotlib.figure.Figure
         The last figure drawn.
+    drawn_values : dict of str -> value
+        The control values the figure on screen was drawn for; equal to ``values`` except
+        while a redraw runs (see ``redraw``).
     redraws : int
         How many times the figure was drawn.
     last_seconds : float
@@ -127,6 +136,7 @@ class Panel:
         )
         self.summary = widgets.HTML()
         self.figure = None
+        self.drawn_values = None
         self._holding = False  # True while ``set`` changes several controls
         self.redraws = 0
         self.last_seconds = 0.0
@@ -213,13 +223,29 @@ class Panel:
             self.redraw()
 
     def redraw(self):
-        """Draw the figure for the current values and show it."""
+        """Draw the figure for the current values and show it.
+
+        Atomic as far as the user sees: the figure, its PNG and the summary are all made
+        before any of them is shown. If that is interrupted (KeyboardInterrupt) or raises,
+        the controls go back to ``drawn_values``, the values of the picture still on screen,
+        without a redraw; the exception then propagates.
+        """
         start = time.perf_counter()
-        with one_blas_thread():
-            self.figure, text = self.draw(**self.values)
-        dpi = _figure_dpi if self.dpi is None else self.dpi
-        self.image.value = figure_to_png(self.figure, dpi=dpi)
-        self.summary.value = text
+        values = self.values
+        shown = (self.figure, self.image.value, self.summary.value)
+        try:
+            with one_blas_thread():
+                figure, text = self.draw(**values)
+            dpi = _figure_dpi if self.dpi is None else self.dpi
+            png = figure_to_png(figure, dpi=dpi)
+            self.figure, self.image.value, self.summary.value = figure, png, text
+        except BaseException:  # KeyboardInterrupt too: the stop button mid-redraw
+            self.figure, self.image.value, self.summary.value = shown
+            if self.drawn_values is not None:  # the first draw has nothing to go back to
+                with self.held():
+                    self._put_back(self.drawn_values)
+            raise
+        self.drawn_values = values
         self.redraws += 1
         self.last_seconds = time.perf_counter() - start
 
