@@ -17,7 +17,8 @@
 
 from __future__ import annotations
 
-import io
+import struct
+import zlib
 
 import contourpy
 import matplotlib
@@ -29,7 +30,6 @@ from matplotlib.colors import to_rgba_array
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter, MaxNLocator, NullLocator
-from PIL import Image
 
 from .structure import draw_network
 from .style import (
@@ -188,6 +188,34 @@ NEURON_STEP = 4
 POSITIVE, NEGATIVE = "#5e3c99", "#e66101"
 #: PNG zlib level: 1 encodes a frame in a few ms; the bytes grow by about a third over 6.
 PNG_LEVEL = 1
+
+
+def png_bytes(rgb, level=PNG_LEVEL):
+    """An RGB image as PNG bytes: no row filter, zlib at ``level``.
+
+    Written out here because it is ~3x faster than Pillow's encoder (whose adaptive row
+    filters cost more than they save on a picture with large flat areas): ~9 ms against
+    ~25 ms for the lab's 1200 × 480 pixels, and the bytes are smaller too.
+
+    Parameters
+    ----------
+    rgb : ndarray of shape (height, width, 3), uint8
+
+    Returns
+    -------
+    bytes
+    """
+    height, width, _ = rgb.shape
+    rows = np.zeros((height, 1 + 3 * width), dtype=np.uint8)  # filter byte 0: "none"
+    rows[:, 1:] = rgb.reshape(height, -1)
+
+    def chunk(kind, data):
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data)))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+            + chunk(b"IDAT", zlib.compress(rows.tobytes(), level)) + chunk(b"IEND", b""))
 #: The lab figure's size in inches (1200 × 480 pixels at the default 100 dpi).
 LAB_FIGSIZE = (12.0, 4.8)
 
@@ -304,15 +332,13 @@ class LabFigure:
 
     # --- one frame ------------------------------------------------------------------------
 
-    def frame(self, run, *, title="", epochs=300, data_key=None):
+    def frame(self, run, *, epochs=300, data_key=None):
         """PNG bytes of ``run`` now: lay out if needed, restore, draw the changes, encode.
 
         Parameters
         ----------
         run : SteppingRun or ToyRun
             Reads ``net``, ``history``, ``X_train``, ``y_train``, ``X_val``, ``y_val``.
-        title : str
-            The line above the figure.
         epochs : int
             The run length set: the loss axis goes to it (doubled while playing past it).
         data_key : hashable
@@ -326,15 +352,12 @@ class LabFigure:
             self._relayout_network(run.net)
         elif need:
             self._layout(run, epochs, data_key)
-        self._update(run, title)
+        self._update(run)
         self.canvas.restore_region(self.background)
         for artist in self._dynamic:
             self.fig.draw_artist(artist)
         self._paint_units(self.maps)  # on top of the weight lines' ends
-        rgba = np.asarray(self.canvas.buffer_rgba())
-        buffer = io.BytesIO()
-        Image.fromarray(rgba[..., :3]).save(buffer, format="png", compress_level=PNG_LEVEL)
-        return buffer.getvalue()
+        return png_bytes(np.asarray(self.canvas.buffer_rgba())[..., :3])
 
     def _needs_layout(self, run, epochs, data_key):
         """Whether the saved background still fits ``run``: "all", "network" or ""."""
@@ -350,7 +373,7 @@ class LabFigure:
             return "network"
         return ""
 
-    def _update(self, run, title):
+    def _update(self, run):
         """Put ``run``'s current state into the changing artists (no rendering)."""
         net = run.net
         self.maps, prob = unit_maps(net, self.grid)
@@ -368,7 +391,6 @@ class LabFigure:
         self._val_line.set_data(epochs, np.minimum(h.val_loss, LOSS_CAP))
         self._best_line.set_xdata([h.best_epoch or 0] * 2)
         self._best_line.set_visible(h.best_epoch is not None)
-        self._title.set_text(title)
 
     def _paint_units(self, maps):
         """Each shown unit's map, coloured and scaled to map_px², into the rendered pixels.
@@ -396,7 +418,7 @@ class LabFigure:
     def _dynamic(self):
         """The artists drawn every frame, in drawing order."""
         return [self._edges, *self._dyn_map, self._train_line, self._val_line,
-                self._best_line, self._title]
+                self._best_line]
 
     # --- layout: everything that does not change from frame to frame ----------------------
 
@@ -414,7 +436,6 @@ class LabFigure:
             self._layout_network(ax_net, run.net)
             self._layout_boundary(ax_map, run)
             self._layout_loss(ax_loss, run, epochs)
-            self._title = fig.text(0.5, 0.985, "", ha="center", va="top")
             for artist in self._dynamic:
                 artist.set_animated(True)
             self.canvas.draw()  # everything static, once

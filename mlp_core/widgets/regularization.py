@@ -348,17 +348,16 @@ class RegularizationLab(Panel):
         """Draw the run's current state into the image, the epoch readout and the summary."""
         start = time.perf_counter() if start is None else start
         run, v = self.run, self.values
-        title = (f"{v['dataset']}, noise {v['noise']:.2f} · {v['hidden_layers']}×{v['width']} "
-                 f"{v['activation']} · λ {run.lam:.3g} · p {run.dropout:.2f} · η {run.lr:.2g}"
-                 f" · epoch {run.epoch}" + (" (diverged)" if run.error is not None else ""))
         maker = self.figure_maker
         maker.dpi = _base._figure_dpi if self.dpi is None else self.dpi
         with one_blas_thread():
-            png = maker.frame(run, title=title, epochs=v["epochs"],
+            png = maker.frame(run, epochs=v["epochs"],
                               data_key=(v["dataset"], v["noise"], self.seed))
         self.figure = maker.fig
         self.image.value = png
-        self.epoch_label.value = f"epoch <b>{run.epoch}</b>"
+        self.epoch_label.value = (
+            f"epoch <b>{run.epoch}</b>" + (" (diverged)" if run.error is not None else "")
+            + f" &nbsp;·&nbsp; λ {run.lam:.3g}, dropout {run.dropout:.2f}, η {run.lr:.2g}")
         self.summary.value = (_lab_summary(run) if run.epoch or run.error is not None else
                               "<b>epoch 0</b>: not trained yet. Press Play or Step.")
         self.redraws += 1
