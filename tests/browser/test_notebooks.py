@@ -25,6 +25,7 @@ from .lab import (
     run_all,
     screenshot_panel,
     slider_label,
+    slider_readout,
     wait_widgets,
 )
 
@@ -64,10 +65,22 @@ def measure_latency(panel, kernel_log, moves=4):
                 keys.reverse()
                 step = press_and_wait(panel, handle, keys[0], kernel_log)
             steps.append(step)
+            wait_whole_run(panel, by_label.get("epochs"))
         failed += [f"{s.slider} {s.key}: {s.problem or 'image did not change'}"
                    for s in steps if s.problem or s.seconds is None]
         times[name] = [s.seconds for s in steps if s.seconds is not None]
     return times, failed
+
+
+def wait_whole_run(panel, epochs_handle, timeout=30_000):
+    """Wait until the lab shows its whole run: a change arrives as a few pictures (the first
+    after a few epochs), and the next press must not count the last of them as its own."""
+    if epochs_handle is None or not panel.locator(".lab-epoch").count():
+        return
+    epochs = slider_readout(epochs_handle)
+    panel.page.wait_for_function(
+        "([p, n]) => new RegExp(`^epoch ${n}\\b`).test(p.querySelector('.lab-epoch').innerText)",
+        arg=[panel.element_handle(), epochs], timeout=timeout)
 
 
 def report_latency(times, notebook, artifacts):
