@@ -1,6 +1,7 @@
 # Two commands for a fresh machine (Python 3.10+ as python3, else: make PYTHON=python3.12 lab):
 #   make lab    opens JupyterLab on notebooks/Neural_Networks.ipynb, its panels drawn before running
 #   make test   runs every test: unit tests, nbval on every notebook, browser tests
+#   make demo   the regularization lab alone, full window, no code (Voilà), for a lecture hall
 # Both create (or reuse) the virtual environment .venv and install what they need.
 
 PYTHON ?= python3
@@ -8,7 +9,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 SANITIZE := tests/nbval_sanitize.cfg
 
-.PHONY: lab test unit nbval browser notebooks lint bench clean constraints-upgrade reset-notebooks
+.PHONY: lab test unit nbval browser notebooks lint bench clean constraints-upgrade reset-notebooks \
+	demo handouts
 
 # pip as make runs it. pip shows the warnings of a package build even under --quiet, and
 # setuptools warns at every editable install of a package that is not in a src/ folder
@@ -72,6 +74,19 @@ constraints-upgrade: | $(BIN)/python
 # the opened page land there), adding --allow-root when run as root.
 lab: $(VENV)/.lab-installed
 	$(BIN)/python scripts/start_lab.py
+
+# An app: a section's panels alone, full window, without code, served by Voilà on 127.0.0.1
+# only with a new token (apps/serve.py prints the address and opens it). APP=lab (default),
+# perceptron, activations, backprop or training; PRESENTER=1 starts with large figures and
+# text for a projector (the app's Presenter toggle switches at any time).
+APP ?= lab
+demo: $(VENV)/.lab-installed
+	$(BIN)/python apps/serve.py $(APP) $(if $(filter 1,$(PRESENTER)),--presenter)
+
+# Printable handouts: every notebook as one HTML file with its panels' stored pictures
+# embedded, in docs/handouts/ (not in git: made from the notebooks whenever wanted).
+handouts: $(VENV)/.lab-installed
+	$(BIN)/python scripts/handouts.py
 
 # Put notebooks/ back as git has it. Each notebook that differs is first copied to my-work/
 # with the date and time in its name, so nothing a student wrote is lost.
