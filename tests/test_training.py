@@ -1,5 +1,6 @@
 """Training by mini-batch SGD (lecture §4.5) with early stopping (§4.6.1): ``mlp_core.fit``."""
 
+import html
 import importlib
 import sys
 import time
@@ -11,6 +12,7 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
 from mlp_core import MLP, History, TrainingDivergedError, fit, sgd_step, train_one_epoch
+from mlp_core.data import make_moons
 
 
 def snapshot(net):
@@ -431,10 +433,14 @@ def test_a_numpy_integer_or_a_generator_is_a_good_seed():
 
 # --- divergence -------------------------------------------------------------------------------
 
-def test_huge_learning_rate_raises_training_diverged_error_and_keeps_finite_weights():
-    # A linear model ŷ = w x + b on x = 1, y = 0: each full-batch step multiplies the
-    # residual by (1 − 2η) = −1999, so the loss grows ~4e6-fold per epoch and overflows to inf
-    # after some dozens of epochs.
+def test_a_growing_loss_is_stopped_long_before_it_overflows_keeping_the_epoch_before():
+    # A linear model ŷ = w x + b on x = 1, y = 0, from w = 1, b = 0: each full-batch step
+    # multiplies the residual by (1 − 2η) = −2 with η = 1.5, so the loss ½ ŷ² grows 4-fold per
+    # epoch: 0.5 · 4^k after epoch k. J_start = 0.5 (the loss of a zero output is 0), so the
+    # rule trips once 0.5 · 4^k > 1000 · 0.5, in epoch 5 (512), 500 epochs before an overflow.
+    from mlp_core.training import DIVERGENCE_FACTOR
+
+    assert DIVERGENCE_FACTOR == 1000
     X, y = np.ones((4, 1)), np.zeros(4)
     net = MLP([1, 1], activation="identity", seed=0)
     net.set_parameters([np.array([[1.0]])], [np.array([0.0])])
@@ -442,20 +448,18 @@ def test_huge_learning_rate_raises_training_diverged_error_and_keeps_finite_weig
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # no numpy warning may escape
         with pytest.raises(TrainingDivergedError) as info:
-            fit(net, X, y, loss="mse", lr=1000.0, epochs=500,
+            fit(net, X, y, loss="mse", lr=1.5, epochs=500,
                 callback=recording_callback(net, params), progress=False)
     err = info.value
     assert isinstance(err, FloatingPointError)
-    assert err.epoch >= 2
-    assert f"epoch {err.epoch}" in str(err)
-    assert "smaller learning rate" in str(err)
-    assert "lr=1000" in str(err)
-    # the weights are those at the end of the previous epoch, and finite
+    assert err.epoch == 5
+    assert f"epoch {err.epoch}" in str(err) and "lr=1.5" in str(err)
+    assert "the training objective J rose to 512" in str(err)
+    assert err.advice == "Lower the learning rate (lr)." and err.advice in str(err)
+    # the weights are those at the end of the previous epoch
     assert same_parameters(net, params[err.epoch - 1])
-    assert all(np.all(np.isfinite(p)) for p in net.weights + net.biases)
-    # the history holds the finite epochs before it
-    assert len(err.history.train_loss) == err.epoch - 1
-    assert all(np.isfinite(err.history.train_loss))
+    # the history holds the epochs before it
+    assert err.history.train_loss == pytest.approx([0.5 * 4.0**k for k in range(1, 5)])
 
 
 def test_divergence_in_the_first_epoch_keeps_the_initial_weights():
@@ -465,7 +469,8 @@ def test_divergence_in_the_first_epoch_keeps_the_initial_weights():
     net.set_parameters([np.array([[1.0]])], [np.array([0.0])])
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        with pytest.raises(TrainingDivergedError, match=r"epoch 1\b.*smaller learning rate"):
+        with pytest.raises(TrainingDivergedError,
+                           match=r"epoch 1\b.*NaN or infinite.*Lower the learning rate"):
             fit(net, X, y, loss="mse", lr=1e160, epochs=5, progress=False)
     assert net.weights[0][0, 0] == 1.0 and net.biases[0][0] == 0.0
 
@@ -476,13 +481,277 @@ def test_divergence_in_a_hidden_layer_network_with_validation_and_momentum():
     params = {0: snapshot(net)}
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        with pytest.raises(TrainingDivergedError, match=r"epoch \d+.*smaller learning rate"):
+        with pytest.raises(TrainingDivergedError, match=r"epoch \d+.*Lower the learning rate"):
             fit(net, X, y, loss="mse", lr=5.0, epochs=300, momentum=0.9, batch_size=8,
                 validation=regression_data(seed=7, n=8), seed=0,
                 callback=recording_callback(net, params), progress=False)
     last = max(params)
     assert same_parameters(net, params[last])
     assert all(np.all(np.isfinite(p)) for p in net.weights + net.biases)
+
+
+#: Output units per loss, for the divergence grid below.
+N_OUTPUTS = {"mse": 1, "binary_cross_entropy": 1, "cross_entropy": 2}
+
+
+@pytest.mark.parametrize("loss", list(N_OUTPUTS))
+def test_every_loss_is_reported_diverged_at_every_learning_rate_from_10_to_1e6(loss):
+    # Issue 10's example is binary cross-entropy at lr=1e3: MLP([2, 32, 32, 1], seed=0) on 200
+    # moons, 50 epochs in batches of 16. Its δ^(L+1) = σ(ŷ) − y stays in [−1, 1], so nothing
+    # overflows: fit used to return normally with weights of 1e47 (1e5 at lr=10, 1e95 at 1e6).
+    X, y = make_moons(n=200, seed=0)
+    for lr in [1e1, 1e2, 1e3, 1e4, 1e5, 1e6]:
+        net = MLP([2, 32, 32, N_OUTPUTS[loss]], seed=0)
+        params = {0: snapshot(net)}
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # no numpy warning may escape
+            with pytest.raises(TrainingDivergedError) as info:
+                fit(net, X, y, loss=loss, lr=lr, epochs=50, batch_size=16, seed=0,
+                    callback=recording_callback(net, params), progress=False)
+        err = info.value
+        # the last good weights are kept: those of the epoch before, and the History of the
+        # good epochs comes with the error
+        assert same_parameters(net, params[err.epoch - 1]), lr
+        assert len(err.history.train_loss) == err.epoch - 1, lr
+        assert all(np.all(np.isfinite(p)) for p in net.weights + net.biases)
+
+
+def test_the_rule_trips_on_a_rising_objective_or_growing_weights_and_not_below():
+    from mlp_core.training import DIVERGENCE_FACTOR, DivergenceCheck
+
+    X, y = make_moons(n=50, seed=0)
+    net = MLP([2, 4, 1], seed=0)
+    check = DivergenceCheck(net, X, y[:, None].astype(float), "binary_cross_entropy")
+    # J at the start is above ln 2, the loss of a network whose output is 0
+    J_start = net.loss(X, y, "binary_cross_entropy")
+    assert J_start > np.log(2) and check.J_start == J_start
+    assert check(net, J_start * 0.999 * DIVERGENCE_FACTOR) is None
+    assert "rose to" in check(net, J_start * 1.001 * DIVERGENCE_FACTOR)
+    assert "NaN or infinite" in check(net, np.inf)
+    assert "NaN or infinite" in check(net, 0.5, val_loss=np.nan)
+    norm = np.linalg.norm(net.weights[1])
+    net.weights[1] *= 0.999 * DIVERGENCE_FACTOR * max(norm, 1.0) / norm
+    assert check(net, J_start) is None
+    net.weights[1] *= 1.002
+    assert "W^(2) grew" in check(net, J_start)
+
+
+def test_the_divergence_rule_is_measured_from_the_loss_of_a_zero_output_near_j_0():
+    # A network that already fits its data (J ≈ 0) may move: the reference is then the loss
+    # of a network whose output is 0, here ½ mean y² = 0.5 (mse), not J_start ≈ 0.
+    from mlp_core.training import DivergenceCheck
+
+    X, y = np.ones((4, 1)), np.ones((4, 1))
+    net = MLP([1, 1], activation="identity")
+    net.set_parameters([np.array([[1.0]])], [np.array([0.0])])  # ŷ = y: J = 0
+    assert DivergenceCheck(net, X, y, "mse").J_start == 0.5
+
+
+def test_a_divergence_caused_by_lam_names_lr_and_lam_and_says_to_lower_lam():
+    # lr = 0.1 and λ = 1000: the L2 term alone turns W into (1 − lr·λ) W = −99 W every step
+    X, y = make_moons(n=100, seed=0)
+    net = MLP([2, 8, 1], seed=0)
+    with pytest.raises(TrainingDivergedError) as info:
+        fit(net, X, y, loss="binary_cross_entropy", lr=0.1, lam=1000.0, epochs=20,
+            batch_size=16, seed=0, progress=False)
+    err = info.value
+    assert "lr=0.1" in str(err) and "lam=1000" in str(err)
+    assert err.advice.startswith("Lower lam") and err.advice in str(err)
+    assert "lr·lam = 100" in err.advice and "below 2" in err.advice
+
+
+def test_a_divergence_with_a_small_lam_says_to_lower_the_learning_rate():
+    X, y = regression_data(n=32)
+    with pytest.raises(TrainingDivergedError) as info:
+        fit(MLP([2, 8, 1], seed=0), X, y, loss="mse", lr=10.0, lam=0.01, epochs=30,
+            batch_size=8, seed=0, progress=False)
+    err = info.value
+    assert "lr=10" in str(err) and "lam=0.01" in str(err)
+    assert err.advice.startswith("Lower the learning rate")
+    assert "lam=0.01 is not the cause on its own" in err.advice
+    with pytest.raises(TrainingDivergedError) as info:
+        fit(MLP([2, 8, 1], seed=0), X, y, loss="mse", lr=10.0, epochs=30, batch_size=8,
+            seed=0, progress=False)
+    assert info.value.advice == "Lower the learning rate (lr)."
+    assert "lam" not in str(info.value)
+
+
+def test_the_panels_note_says_what_the_error_says():
+    from mlp_core.widgets.base import diverged_message
+
+    X, y = make_moons(n=200, seed=0)
+    with pytest.raises(TrainingDivergedError) as info:
+        fit(MLP([2, 32, 32, 1], seed=0), X, y, loss="binary_cross_entropy", lr=1e3,
+            epochs=50, batch_size=16, seed=0, progress=False)
+    err = info.value
+    note = html.unescape(diverged_message(err))
+    assert "grew to norm" in err.reason and err.reason in note
+    assert err.advice in note and "NaN" not in note
+
+
+# --- no healthy run trips the divergence rule ---------------------------------------------------
+
+def _moons_06():
+    """Notebook 06's data: 200 moons, a stratified quarter held out."""
+    from mlp_core.data import train_test_split
+
+    X, y = make_moons(200, seed=0)
+    X_train, X_val, y_train, y_val = train_test_split(X, y, test_size=0.25, seed=0,
+                                                      stratify=True)
+    return X_train, y_train, (X_val, y_val)
+
+
+def _circles_07():
+    """Notebook 07's data: 100 noisy circles, half held out."""
+    from mlp_core.data import make_toy, train_val_test_split
+
+    X, y = make_toy("circles", n=100, noise=0.35, seed=0)
+    X_train, X_val, _, y_train, y_val, _ = train_val_test_split(
+        X, y, val_size=0.5, test_size=0.0, seed=0, stratify=True)
+    return X_train, y_train, (X_val, y_val)
+
+
+def _xor_gates():
+    """Neural_Networks: the four XOR inputs."""
+    return np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float), np.array([0, 1, 1, 0]), None
+
+
+def _concrete():
+    """Neural_Networks: concrete, log(1 + age), inputs and target standardized."""
+    from mlp_core.data import Standardizer, load_concrete, train_val_test_split
+
+    ds = load_concrete()
+    X = ds.X.copy()
+    X[:, ds.feature_names.index("age")] = np.log1p(X[:, ds.feature_names.index("age")])
+    X_tr, X_va, _, y_tr, y_va, _ = train_val_test_split(X, ds.y, val_size=0.2, test_size=0.2,
+                                                        seed=0)
+    scaler = Standardizer().fit(X_tr)
+    mean, std = y_tr.mean(), y_tr.std()
+    return (scaler.transform(X_tr), (y_tr - mean) / std,
+            (scaler.transform(X_va), (y_va - mean) / std))
+
+
+def _penguins():
+    """Neural_Networks: penguins, standardized, stratified split."""
+    from mlp_core.data import Standardizer, load_penguins, train_val_test_split
+
+    ds = load_penguins()
+    P_tr, P_va, _, s_tr, s_va, _ = train_val_test_split(ds.X, ds.y, seed=0, stratify=True)
+    scaler = Standardizer().fit(P_tr)
+    return scaler.transform(P_tr), s_tr, (scaler.transform(P_va), s_va)
+
+
+def _moons_nn():
+    """Neural_Networks: 120 noisy moons, half held out."""
+    from mlp_core.data import train_val_test_split
+
+    X, y = make_moons(n=120, noise=0.3, seed=3)
+    M_tr, M_va, _, m_tr, m_va, _ = train_val_test_split(X, y, val_size=0.5, test_size=0.0,
+                                                        seed=0)
+    return M_tr, m_tr, (M_va, m_va)
+
+
+BCE, CE = "binary_cross_entropy", "cross_entropy"
+NB_07 = dict(loss=BCE, lr=0.1, momentum=0.9, epochs=300)
+#: The fit calls of the notebooks: name -> (data, MLP arguments, fit settings). A new fit call
+#: in a notebook must be listed here (test_every_fit_call_of_the_notebooks_is_replayed).
+HEALTHY_RUNS = {
+    "06 moons": (_moons_06, dict(layer_sizes=[2, 16, 16, 1]),
+                 dict(loss=BCE, lr=0.1, epochs=60, batch_size=16)),
+    **{f"06 batch size {b}": (_moons_06, dict(layer_sizes=[2, 16, 16, 1]),
+                              dict(loss=BCE, lr=0.1, epochs=30, batch_size=b))
+       for b in (1, 16, 150)},
+    **{f"07 lam {lam}": (_circles_07, dict(layer_sizes=[2, 32, 32, 1]), dict(NB_07, lam=lam))
+       for lam in (0.0, 0.001, 0.003, 0.01, 0.03)},
+    **{f"07 dropout {p}": (_circles_07, dict(layer_sizes=[2, 32, 32, 1]), dict(NB_07, dropout=p))
+       for p in (0.2, 0.5)},
+    **{f"07 patience 10, min_delta {d}": (_circles_07, dict(layer_sizes=[2, 32, 32, 1]),
+                                          dict(NB_07, patience=10, min_delta=d))
+       for d in (0.0, 0.01)},
+    "Neural_Networks XOR": (_xor_gates, dict(layer_sizes=[2, 4, 1], activation="tanh", seed=1),
+                            dict(loss=BCE, lr=0.5, epochs=500)),
+    "Neural_Networks concrete": (_concrete, dict(layer_sizes=[8, 64, 64, 1]),
+                                 dict(loss="mse", lr=0.02, epochs=400, batch_size=32,
+                                      lam=1e-4, patience=40)),
+    "Neural_Networks penguins": (_penguins, dict(layer_sizes=[4, 16, 3]),
+                                 dict(loss=CE, lr=0.05, epochs=100, batch_size=16,
+                                      patience=15)),
+    **{f"Neural_Networks moons {extra}": (_moons_nn, dict(layer_sizes=[2, 64, 64, 64, 1]),
+                                          dict(loss=BCE, lr=0.1, epochs=600, **extra))
+       for extra in ({}, {"lam": 0.01}, {"dropout": 0.3})},
+}
+
+
+@pytest.mark.parametrize("name", list(HEALTHY_RUNS))
+def test_no_fit_of_the_notebooks_trips_the_divergence_rule(name):
+    # (the recipes' runs are trained by tests/test_real_data.py, where a divergence raises)
+    data, net_args, settings = HEALTHY_RUNS[name]
+    X, y, validation = data()
+    fit(MLP(**{"seed": 0, **net_args}), X, y, validation=validation, seed=0, progress=False,
+        **settings)  # raises TrainingDivergedError if the rule trips
+
+
+def _literal_settings(call):
+    """The keyword arguments of a fit call in a notebook that are written as literals."""
+    import ast
+
+    found = {}
+    for keyword in call.keywords:
+        if keyword.arg in ("loss", "lr", "momentum", "epochs", "batch_size", "lam", "dropout",
+                           "patience", "min_delta"):
+            try:
+                found[keyword.arg] = ast.literal_eval(keyword.value)
+            except ValueError:  # a name (07's train(lam=lam)): its values are listed above
+                pass
+    return found
+
+
+def test_every_fit_call_of_the_notebooks_is_replayed():
+    import ast
+    import json
+    from pathlib import Path
+
+    replayed = [settings for _, _, settings in HEALTHY_RUNS.values()]
+    deliberate = {"loss": "mse", "lr": 10.0, "epochs": 30, "batch_size": 16}  # 06, section 5
+    calls = 0
+    for path in sorted((Path(__file__).parent.parent / "notebooks").glob("*.ipynb")):
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            source = "".join(cell["source"])
+            if cell["cell_type"] != "code" or "fit(" not in source:
+                continue
+            tree = ast.parse("\n".join(line for line in source.splitlines()
+                                       if not line.lstrip().startswith("%")))
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "fit":
+                    calls += 1
+                    literal = _literal_settings(node)
+                    assert literal == deliberate or any(
+                        all(settings.get(k) == v for k, v in literal.items())
+                        for settings in replayed), f"{path.name}: fit({literal}) not replayed"
+    assert calls >= 8
+
+
+def _panel_default_runs():
+    """The training panel's run for each data set and loss at its default sliders; the
+    regularization lab's default run, on each data set and with each activation; early
+    stopping's."""
+    from mlp_core.data import TOY_DATASETS
+    from mlp_core.widgets.regularization import _lab_run
+    from mlp_core.widgets.training import _train
+
+    runs = {f"training panel {d} {loss}": (lambda d=d, loss=loss: _train(d, 0.1, 16, 30,
+                                                                          loss=loss))
+            for d in TOY_DATASETS for loss in ("mse", BCE)}
+    runs.update({f"lab {d}": (lambda d=d: _lab_run(dataset=d)) for d in TOY_DATASETS})
+    runs.update({f"lab {a}": (lambda a=a: _lab_run(activation=a)) for a in ("sigmoid", "tanh")})
+    runs["early stopping panel"] = lambda: _lab_run(patience=10)
+    return runs
+
+
+@pytest.mark.parametrize("name", list(_panel_default_runs()))
+def test_the_panels_default_runs_do_not_diverge(name):
+    run = _panel_default_runs()[name]()
+    assert run.error is None, run.error
 
 
 def test_fit_trains_in_place_and_returns_a_history_in_float32():

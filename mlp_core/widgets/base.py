@@ -107,12 +107,14 @@ def diverged_message(error):
     Parameters
     ----------
     error : TrainingDivergedError
+        Its ``reason`` (NaN or infinite loss, or a run that grew far from its start) and
+        ``advice`` (lower the learning rate, or λ) are shown as ``fit`` words them.
     """
     shown = ("its initial weights" if error.epoch == 1
              else f"the network after epoch {error.epoch - 1}")
-    return (f"<b style='color:#bd1f01'>Training diverged</b> in epoch {error.epoch}: the loss "
-            f"became NaN or infinite, so losses and accuracies are shown as —. Shown: "
-            f"{shown}. Lower the learning rate.")
+    return (f"<b style='color:#bd1f01'>Training diverged</b> in epoch {error.epoch}: "
+            f"{html.escape(error.reason)}, so losses and accuracies are shown as —. Shown: "
+            f"{shown}. {html.escape(error.advice)}")
 
 
 def _is_selection(control):
