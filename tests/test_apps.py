@@ -271,3 +271,48 @@ def test_handouts_show_each_panel_with_its_controls_values(handouts):
 def test_make_handouts_runs_the_script():
     makefile = (REPO / "Makefile").read_text()
     assert re.search(r"^handouts:.*\n\t\$\(BIN\)/python scripts/handouts\.py$", makefile, re.M)
+
+
+# --- the lesson plan: docs/lesson-plan.md and scripts/lesson_times.py ----------------------
+
+PLAN = REPO / "docs" / "lesson-plan.md"
+
+
+def test_section_times_add_up_the_cells_below_each_heading():
+    import nbformat
+
+    times = load(REPO / "scripts" / "lesson_times.py", "lesson_times")
+
+    def code(seconds):
+        cell = nbformat.v4.new_code_cell("pass")
+        cell.metadata["execution"] = {"iopub.execute_input": "2026-12-07T10:00:00.000000Z",
+                                      "shell.execute_reply": f"2026-12-07T10:00:0{seconds}Z"}
+        return cell
+
+    notebook = nbformat.v4.new_notebook(cells=[
+        code("1.5"), nbformat.v4.new_markdown_cell("# Title\n## 1. First"), code("2"),
+        code("0.25"), nbformat.v4.new_markdown_cell("## 2. Second\ntext\n## 3. Third"),
+        code("3")])
+    assert times.section_times(notebook) == [("(start)", 1.5), ("1. First", 2.25),
+                                             ("3. Third", 3.0)]
+
+
+def test_lesson_plan_has_measured_times_for_every_notebook():
+    text = PLAN.read_text(encoding="utf-8")
+    table = text.split("<!-- times: written by scripts/lesson_times.py -->")[1]
+    for path in sorted((REPO / "notebooks").glob("*.ipynb")):
+        assert re.search(rf"\| \*\*{re.escape(path.stem)}\*\* \| .* \| \*\*\d+\.\d s\*\* \|",
+                         table), f"no measured time for {path.stem}"
+
+
+def test_lesson_plan_names_the_labs_scenarios_and_the_apps(kit_app):
+    from mlp_core.widgets import regularization_lab
+
+    text = PLAN.read_text(encoding="utf-8")
+    plan = text.split("## The 90 minutes")[1].split("## How long")[0]
+    named = set(re.findall(r"\*\*([^*]+)\*\*", plan)) - {"Grid", "Presenter", "state"}
+    presets = set(regularization_lab().presets)
+    assert named and named <= presets, sorted(named - presets)
+    assert presets - {"learning rate too large"} <= named  # all of §4.6 in the lab's block
+    for app in re.findall(r"app `(\w+)`", plan):
+        assert app in kit_app.APPS, app
