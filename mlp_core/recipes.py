@@ -47,7 +47,14 @@ from .losses import get_loss
 from .metrics import accuracy, r2_score
 from .network import MLP
 from .regularization import l2_penalty
-from .training import History, TrainingDivergedError, blas_threads_for, fit, train_one_epoch
+from .training import (
+    DivergenceCheck,
+    History,
+    TrainingDivergedError,
+    blas_threads_for,
+    fit,
+    train_one_epoch,
+)
 
 __all__ = ["CONCRETE", "DIGITS", "SteppingRun", "ToyRun", "concrete_regression",
            "digits_classification",
@@ -323,6 +330,11 @@ class SteppingRun:
         self.rng = np.random.default_rng(seed)  # fit's generator: permutations, masks
         params = [*self.net.weights, *self.net.biases]
         self.velocity = [np.zeros_like(p) for p in params] if momentum else None
+        with np.errstate(over="ignore", invalid="ignore"), \
+                blas_threads_for(len(self._X), self.net.layer_sizes):
+            # fit's rule, measured against the start (with the λ of the start, as fit)
+            self._diverged = DivergenceCheck(self.net, self._X, self._y, self._loss_fn, lam)
+        self._last_good = self.net.get_parameters()
         self.history = History()
         self.applied = []
         self.error = None
@@ -336,9 +348,9 @@ class SteppingRun:
     def advance(self, epochs=1):
         """Train up to ``epochs`` more epochs with the current λ, p and η; return how many.
 
-        Fewer than ``epochs`` only after a divergence: the epoch whose loss became NaN or
-        infinite is undone (the last finite weights are kept, as ``fit`` does), ``error``
-        is set and every later call trains nothing.
+        Fewer than ``epochs`` only after a divergence (``fit``'s rule,
+        ``training.DivergenceCheck``): that epoch is undone (the last good weights are kept,
+        as ``fit`` does), ``error`` is set and every later call trains nothing.
         """
         done = 0
         start = time.perf_counter()
@@ -354,21 +366,24 @@ class SteppingRun:
     def _one_epoch(self):
         """``fit``'s loop body for one full-batch epoch (Eqs. 11-16 via train_one_epoch)."""
         net = self.net
-        last_good = net.get_parameters()
         train_one_epoch(net, self._X, self._y, loss=self._loss_fn, lr=self.lr,
                         batch_size=len(self._X), lam=self.lam, dropout=self.dropout,
                         momentum=self.momentum, velocity=self.velocity, rng=self.rng,
                         check=False)
         train_loss = net.loss(self._X, self._y, self._loss_fn, check=False)  # Eq. (14)
+        objective = train_loss + l2_penalty(net.weights, self.lam, check=False)  # Eq. (16)
         val_loss = net.loss(self._X_val, self._y_val, self._loss_fn, check=False)
         epoch = self.epoch + 1
-        if not (np.isfinite(train_loss) and np.isfinite(val_loss)):
-            net.set_parameters(*last_good)
-            self.error = TrainingDivergedError(epoch, self.lr, self.history)
+        reason = self._diverged(net, objective, val_loss)
+        if reason is not None:
+            net.set_parameters(*self._last_good)
+            self.error = TrainingDivergedError(epoch, self.lr, self.history, lam=self.lam,
+                                               momentum=self.momentum, reason=reason)
             return
+        self._last_good = net.get_parameters()
         h = self.history
         h.train_loss.append(train_loss)
-        h.objective.append(train_loss + l2_penalty(net.weights, self.lam, check=False))
+        h.objective.append(objective)
         h.val_loss.append(val_loss)
         h.best_epoch = int(np.argmin(h.val_loss)) + 1
         h.stopped_epoch = epoch

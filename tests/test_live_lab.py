@@ -11,6 +11,7 @@ their own (``asyncio.run``), as they do on the kernel's.
 from __future__ import annotations
 
 import asyncio
+import json
 
 import matplotlib
 import numpy as np
@@ -32,6 +33,7 @@ from mlp_core.training import one_blas_thread  # noqa: E402
 from mlp_core.widgets import regularization_lab  # noqa: E402
 from mlp_core.widgets.regularization import (  # noqa: E402
     EPOCHS_PER_FRAME,
+    PRESETS,
     STEP_EPOCHS,
     _lab_run,
     _lab_stepper,
@@ -284,3 +286,144 @@ def test_png_bytes_decode_to_the_same_pixels():
     lab = regularization_lab()
     shown = np.asarray(Image.open(io.BytesIO(lab.image.value)).convert("RGB"))
     np.testing.assert_array_equal(shown, np.asarray(lab.figure.canvas.buffer_rgba())[..., :3])
+
+
+# --- presets, shareable state, students' own points (issue 13) --------------------------
+
+def preset_run(name):
+    """A fresh whole run with the preset's settings (the lab's defaults changed by it)."""
+    _, changes = PRESETS[name]
+    return _lab_run(**changes)
+
+
+def gap(run):
+    return run.data_loss(run.X_val, run.y_val) - run.data_loss(run.X_train, run.y_train)
+
+
+def test_presets_are_listed_with_captions_and_load_in_one_call():
+    lab = regularization_lab()
+    assert set(lab.presets) >= {"overfitting", "L2 to the rescue", "dropout to the rescue",
+                                "early stopping", "too much λ (underfitting)",
+                                "learning rate too large"}
+    assert all(isinstance(c, str) and len(c) > 20 for c in lab.presets.values())
+    assert "lab-presets" in lab.preset_row._dom_classes
+    assert [b.description for b in lab.preset_row.children[1:]] == list(lab.presets)
+    lab.set(width=8, noise=0.1)
+    lab.add_point(0.0, 0.0, 1)
+    for name in lab.presets:
+        lab.load_preset(name)
+        assert lab.values == {**regularization_lab_defaults(), **PRESETS[name][1]}
+        assert lab.points == [] and name in lab.preset_caption.value
+        assert same_run(lab.run, preset_run(name))
+    with pytest.raises(ValueError, match=r"name must be one of \['overfitting'.*got 'nope'"):
+        lab.load_preset("nope")
+
+
+def regularization_lab_defaults():
+    return {"lam": 0.0, "dropout": 0.0, "hidden_layers": 2, "width": 32, "lr": 0.1,
+            "epochs": 300, "activation": "relu", "dataset": "circles", "noise": 0.35}
+
+
+def test_preset_claims_hold_on_fresh_runs():
+    over = preset_run("overfitting")
+    assert gap(over) > 1.5 and over.accuracy(over.X_train, over.y_train) == 1.0
+    l2, drop = preset_run("L2 to the rescue"), preset_run("dropout to the rescue")
+    assert gap(l2) < gap(over) / 4 and gap(drop) < gap(over) / 4
+    from mlp_core import l2_penalty
+    assert l2_penalty(l2.net.weights, 1.0) < l2_penalty(over.net.weights, 1.0) / 2  # thinner
+    early = preset_run("early stopping").history
+    assert early.best_epoch <= 100  # validation loss lowest early ...
+    assert early.val_loss[-1] > 2 * min(early.val_loss)  # ... then it climbs
+    assert early.train_loss[-1] < early.train_loss[early.best_epoch - 1]  # training falls on
+    under, default = preset_run("too much λ (underfitting)"), _lab_run()
+    assert under.data_loss(under.X_train, under.y_train) > 5 * default.data_loss(
+        default.X_train, default.y_train)  # both losses high ...
+    assert abs(gap(under)) < 0.15  # ... and close together
+    jumpy = preset_run("learning rate too large")
+    losses = jumpy.history.train_loss
+    assert losses[-1] > 2 * min(losses)  # the loss went up again
+    assert jumpy.accuracy(jumpy.X_train, jumpy.y_train) == 0.5  # one class everywhere
+    assert jumpy.accuracy(jumpy.X_val, jumpy.y_val) == 0.5
+
+
+def test_state_round_trip_rebuilds_the_identical_run():
+    lab = regularization_lab(seed=3)
+    lab.set(lam=0.004, dropout=0.1, hidden_layers=1, width=16, dataset="moons")
+    lab.add_point(0.25, -1.5, 1)
+    lab.add_point(-0.75, 0.5, 0)
+    lab.step(7)
+    lab.controls["lr"].value = 0.3  # not playing: the whole run again at η = 0.3
+
+    async def session():  # then a mid-run change while playing
+        lab.play()
+        await asyncio.sleep(0.3)
+        lab.controls["lam"].value = 0.02
+        await asyncio.sleep(0.3)
+        lab.pause()
+
+    asyncio.run(session())
+    state = lab.state()
+    assert len(state["trained_with"]) == 2 and state["seed"] == 3
+    assert json.loads(json.dumps(state)) == state  # JSON-serialisable as it is
+    for given in (state, lab.state_string(), json.loads(json.dumps(state))):
+        again = regularization_lab(state=given)
+        assert again.seed == 3 and again.values == lab.values and again.points == lab.points
+        assert again.epoch == lab.epoch and same_run(again.run, lab.run)
+        assert again.history.val_loss[-1] == lab.history.val_loss[-1]  # to the last digit
+        assert again.image.value == lab.image.value
+    assert lab.state_text.value == lab.state_string()
+    assert "lab-state" in lab.state_text._dom_classes
+    assert "download='regularization-lab.json'" in lab.save_link.value
+
+
+def test_a_bad_state_is_refused_saying_why():
+    lab = regularization_lab()
+    with pytest.raises(ValueError, match="state must be the string a lab shows"):
+        regularization_lab(state="not a state")
+    with pytest.raises(TypeError, match="state must be a dict from lab.state"):
+        lab.load_state(42)
+    good = lab.state()
+    with pytest.raises(ValueError, match=r"missing \['points'\]"):
+        lab.load_state({k: v for k, v in good.items() if k != "points"})
+    with pytest.raises(ValueError, match=r"lam must be in \[0.0, 0.05\], got 0.5"):
+        lab.load_state({**good, "settings": {**good["settings"], "lam": 0.5}})
+    with pytest.raises(ValueError, match="seed 4; this lab has seed 0"):
+        lab.load_state({**good, "seed": 4})
+    assert same_run(lab.run, _lab_run())  # nothing changed
+
+
+def test_own_points_retrain_and_clear():
+    lab = regularization_lab()
+    before = lab.image.value
+    lab.add_point(0.0, 0.0, 0)
+    lab.add_point(1.5, 1.5, 1)
+    assert lab.points == [[0.0, 0.0, 0], [1.5, 1.5, 1]]
+    expected = _lab_stepper(points=lab.points)
+    expected.advance(300)
+    assert same_run(lab.run, expected) and lab.image.value != before
+    assert "your points: <b>2</b>" in lab.summary.value
+    lab.remove_point(1.4, 1.4)
+    assert lab.points == [[0.0, 0.0, 0]]
+    lab.clear_points()
+    assert lab.points == [] and lab.image.value == before
+    with pytest.raises(ValueError, match="label must be 0 or 1, got 2"):
+        lab.add_point(0, 0, 2)
+
+
+def test_a_click_on_the_boundary_adds_or_removes_a_point():
+    lab = regularization_lab()
+    maker = lab.figure_maker
+    ax_map = maker.axes[1]
+    width, height = maker.fig.bbox.width, maker.fig.bbox.height
+    x, y = ax_map.transData.transform((0.5, -1.0))  # display pixels, y from the bottom
+    shown = 0.8  # the image shown at 80 % of its size
+    click = {"relativeX": x * shown, "relativeY": (height - y) * shown,
+             "boundingRectWidth": width * shown, "boundingRectHeight": height * shown}
+    lab.point_class.value = 1
+    lab._on_click(click)
+    assert lab.points == [[0.5, -1.0, 1]]
+    lab._on_click({**click, "relativeX": 1.0, "relativeY": 1.0})  # on the network: nothing
+    assert len(lab.points) == 1
+    lab._on_click({**click, "shiftKey": True})
+    assert lab.points == []
+    assert "lab-point-class" in lab.point_class._dom_classes

@@ -359,6 +359,30 @@ class LabFigure:
         self._paint_units(self.maps)  # on top of the weight lines' ends
         return png_bytes(np.asarray(self.canvas.buffer_rgba())[..., :3])
 
+    def data_point(self, fx, fy):
+        """The (x₁, x₂) of the boundary map under a point of the picture, or None.
+
+        Parameters
+        ----------
+        fx, fy : float
+            Where in the picture, as fractions of its width and height from the top left
+            (a click's position divided by the size the image is shown at).
+
+        Returns
+        -------
+        (float, float) or None
+            None outside the boundary map's axes (or before the first frame).
+        """
+        if self.fig is None:
+            return None
+        width, height = self.fig.bbox.width, self.fig.bbox.height
+        pixel = (fx * width, (1 - fy) * height)  # display coordinates: y from the bottom
+        ax_map = self.axes[1]
+        if not ax_map.bbox.contains(*pixel):
+            return None
+        x1, x2 = ax_map.transData.inverted().transform(pixel)
+        return float(x1), float(x2)
+
     def _needs_layout(self, run, epochs, data_key):
         """Whether the saved background still fits ``run``: "all", "network" or ""."""
         if self.fig is None or (data_key, self.dpi) != self.layout_key:

@@ -18,6 +18,13 @@ learning rate apply from the next epoch on; the other controls start again at ep
 not playing, each change of a control shows the whole run with the new settings (retrained
 from scratch, the same numbers as ``mlp_core.recipes.train_toy_network``).
 
+For the lecture hall: one click loads a named scenario of §4.6 (``lab.presets``,
+``lab.load_preset(name)``) with a line of what to look at; ``lab.state()`` (shown as a short
+string, saved and loaded as a .json file) rebuilds the identical run with
+``regularization_lab(state=...)``; students add their own training points with a click on
+the boundary (through ipyevents, if installed) or ``lab.add_point(x1, x2, label)``, and
+``lab.clear_points()`` returns to the generated data.
+
 The defaults are chosen to overfit: 100 noisy points of the circles set (50 to train on) and
 2 × 32 hidden units trained for 300 epochs. Raising ``λ (L2)`` (Eq. 15) or ``dropout``
 (§4.6.2) shrinks the gap; more ``hidden layers``, ``epochs`` or ``noise`` widen it. The same
@@ -40,7 +47,10 @@ min_delta=0.01)`` changes both with one redraw).
 from __future__ import annotations
 
 import asyncio
+import base64
+import json
 import time
+import zlib
 
 import ipywidgets as widgets
 import numpy as np
@@ -52,7 +62,7 @@ from ..recipes import SteppingRun, toy_split, train_toy_network
 from ..regularization import dropout_mask, l2_penalty
 from . import base as _base
 from .base import Panel, diverged_message, number_or_dash, one_blas_thread
-from .controls import dropdown, float_slider, int_slider, log_slider
+from .controls import check_control_value, dropdown, float_slider, int_slider, log_slider
 
 __all__ = ["RegularizationLab", "dropout_panel", "early_stopping_panel", "regularization_lab"]
 
@@ -162,6 +172,33 @@ REPLAY_BUDGET = 0.035
 STRUCTURAL = ("dataset", "noise", "hidden_layers", "width", "activation")
 #: Controls the running training picks up from its next epoch on.
 LIVE = ("lam", "dropout", "lr")
+#: Named scenarios of §4.6 (issue 13): name -> (what to look at, the controls it changes
+#: from the defaults). Each caption's claim is checked on a fresh run by the tests.
+PRESETS = {
+    "overfitting": (
+        "3 hidden layers, no regularization: 100% right on the training points, the "
+        "boundary bends around single points and the validation loss ends far above the "
+        "training loss (a large gap).", {"hidden_layers": 3}),
+    "L2 to the rescue": (
+        "The same network with λ = 0.01: smaller weights (thinner lines), a smoother "
+        "boundary and a gap several times smaller.", {"hidden_layers": 3, "lam": 0.01}),
+    "dropout to the rescue": (
+        "The same network with dropout 0.5: training loss higher and noisier, the gap "
+        "several times smaller.", {"hidden_layers": 3, "dropout": 0.5}),
+    "early stopping": (
+        "The overfitting network again: watch the validation loss (dashed) fall, reach its "
+        "lowest within the first 100 epochs (dotted line), then climb while the training "
+        "loss keeps falling. Early stopping keeps that best epoch.", {"hidden_layers": 3}),
+    "too much λ (underfitting)": (
+        "λ = 0.05: the penalty wins, the boundary is too simple, and both losses stay high "
+        "and close together (a small gap, but a poor fit).", {"lam": 0.05}),
+    "learning rate too large": (
+        "η = 1 on 3 hidden layers: the first steps jump out of the valley, the loss goes up "
+        "and the network ends up predicting one class everywhere (50% accuracy).",
+        {"hidden_layers": 3, "lr": 1.0}),
+}
+#: Version of the dict ``state()`` returns.
+STATE_VERSION = 1
 
 
 class RegularizationLab(Panel):
@@ -182,10 +219,11 @@ class RegularizationLab(Panel):
     it at the next await (ipywidgets' "Asynchronous Widgets" page describes this pattern).
     """
 
-    def __init__(self, seed=0):
+    def __init__(self, seed=0, state=None):
         check_seed(seed)
         self.seed = seed
         self.run = None
+        self.points = []  # students' own points: [x1, x2, label], added to the training set
         self.figure_maker = LabFigure()
         self.frames = 0  # pictures drawn, for tests and benchmarks
         self.frame_times = []  # perf_counter() when each picture's bytes were ready
@@ -212,15 +250,24 @@ class RegularizationLab(Panel):
             "dataset": dropdown("data set", datasets, value="circles"),
             "noise": float_slider("noise", 0.35, 0.0, 0.6, 0.05),
         }
+        self._defaults = {name: control.value for name, control in controls.items()}
+        self._build_extras()
         super().__init__(controls, None, css_class="regularization-lab", columns=3,
                          title="Regularization lab (§4.6): overfitting, L2 and dropout")
         transport = widgets.HBox([self.play_button, self.step_button, self.reset_button,
                                   self.epoch_label])
         header, *rest = self.widget.children
-        self.widget.children = [header, transport, *rest]
+        *control_rows, image, summary = rest
+        # the summary stays the last child: the browser tests watch it there
+        self.widget.children = [header, transport, self.preset_row, self.preset_caption,
+                                *control_rows, self.point_row, self.state_row, image,
+                                summary]
         self.play_button.observe(self._on_play_button, names="value")
         self.step_button.on_click(lambda _: self.step())
         self.reset_button.on_click(lambda _: self.reset())
+        self._connect_clicks()
+        if state is not None:
+            self.load_state(state)
 
     @property
     def net(self):
@@ -264,6 +311,8 @@ class RegularizationLab(Panel):
         self._playing = False
         self._cancel_task()
         self._show_play_button(False)
+        if self.run is not None:
+            self._show_state()  # not sent while playing
 
     def step(self, epochs=STEP_EPOCHS):
         """Train ``epochs`` more epochs and show them (a playing lab pauses first)."""
@@ -293,7 +342,7 @@ class RegularizationLab(Panel):
         start = time.perf_counter()
         values = self.values
         if self._playing and self.run is not None:
-            if any(values[k] != v for k, v in self._structure.items()):
+            if self._structure_now() != self._structure:
                 self.run = self._new_run()  # epoch 0, playing goes on
             else:
                 for key in LIVE:  # used by the play loop's next epoch
@@ -310,8 +359,14 @@ class RegularizationLab(Panel):
 
     def _new_run(self):
         values = self.values
-        self._structure = {k: values[k] for k in STRUCTURAL}
-        return _lab_stepper(**{k: values[k] for k in (*STRUCTURAL, *LIVE)}, seed=self.seed)
+        self._structure = self._structure_now()
+        return _lab_stepper(**{k: values[k] for k in (*STRUCTURAL, *LIVE)}, seed=self.seed,
+                            points=self.points)
+
+    def _structure_now(self):
+        """What a new run is built from: the structural controls and the added points."""
+        values = self.values
+        return {**{k: values[k] for k in STRUCTURAL}, "points": _point_tuple(self.points)}
 
     async def _play_loop(self):
         try:
@@ -352,7 +407,8 @@ class RegularizationLab(Panel):
         maker.dpi = _base._figure_dpi if self.dpi is None else self.dpi
         with one_blas_thread():
             png = maker.frame(run, epochs=v["epochs"],
-                              data_key=(v["dataset"], v["noise"], self.seed))
+                              data_key=(v["dataset"], v["noise"], self.seed,
+                                        _point_tuple(self.points)))
         self.figure = maker.fig
         self.image.value = png
         self.epoch_label.value = (
@@ -360,6 +416,11 @@ class RegularizationLab(Panel):
             + f" &nbsp;·&nbsp; λ {run.lam:.3g}, dropout {run.dropout:.2f}, η {run.lr:.2g}")
         self.summary.value = (_lab_summary(run) if run.epoch or run.error is not None else
                               "<b>epoch 0</b>: not trained yet. Press Play or Step.")
+        if self.points:
+            self.summary.value += (f"<br>your points: <b>{len(self.points)}</b> (added to "
+                                   "the training set)")
+        if not self._playing:  # while playing, only the picture and the epoch are sent
+            self._show_state()
         self.redraws += 1
         self.frames += 1
         now = time.perf_counter()
@@ -381,6 +442,243 @@ class RegularizationLab(Panel):
         button.description, button.icon = ("Pause", "pause") if playing else ("Play", "play")
 
 
+    # --- presets, shareable state, students' own points (issue 13) ----------------------
+
+    def _build_extras(self):
+        """The preset row, the point tools and the state row (before Panel builds the box)."""
+        buttons = []
+        for name, (caption, _) in PRESETS.items():
+            button = widgets.Button(description=name, tooltip=caption,
+                                    layout={"width": "auto"})
+            button.on_click(lambda _, name=name: self.load_preset(name, _from_browser=True))
+            buttons.append(button)
+        self.preset_row = widgets.HBox([widgets.HTML("scenarios:"), *buttons],
+                                       layout={"flex_flow": "row wrap"})
+        self.preset_row.add_class("lab-presets")
+        self.preset_caption = widgets.HTML("")
+        self.preset_caption.add_class("lab-preset-caption")
+        self.point_class = widgets.ToggleButtons(
+            options=[("add class 0 (blue ●)", 0), ("add class 1 (orange ■)", 1),
+                     ("remove nearest", "remove")], value=0,
+            tooltips=["a click on the boundary adds a point of class 0",
+                      "a click on the boundary adds a point of class 1",
+                      "a click removes the nearest of your points (or shift-click)"],
+            style={"button_width": "auto"})
+        self.point_class.add_class("lab-point-class")
+        self.clear_button = widgets.Button(description="Clear points", icon="eraser",
+                                           tooltip="Clear points: back to the generated data")
+        self.clear_button.on_click(lambda _: self.clear_points())
+        self.point_row = widgets.HBox([widgets.HTML("click the boundary:"), self.point_class,
+                                       self.clear_button], layout={"flex_flow": "row wrap"})
+        self.state_text = widgets.Text(
+            description="state", continuous_update=False, layout={"width": "60%"},
+            tooltip="regularization_lab(state=\"...\") rebuilds this run; paste one here")
+        self.state_text.add_class("lab-state")
+        self.state_text.observe(self._on_state_text, names="value")
+        self.save_link = widgets.HTML("")
+        self.save_link.add_class("lab-save")
+        self.load_upload = widgets.FileUpload(accept=".json", multiple=False,
+                                              description="Load .json")
+        self.load_upload.observe(self._on_upload, names="value")
+        self.state_row = widgets.HBox([self.state_text, self.save_link, self.load_upload])
+        self._state_shown = None
+
+    @property
+    def presets(self):
+        """The named scenarios: name -> one line of what to look at."""
+        return {name: caption for name, (caption, _) in PRESETS.items()}
+
+    def load_preset(self, name, *, _from_browser=False):
+        """Apply the scenario ``name`` (a key of ``presets``): every control from the
+        defaults as the scenario sets it, the generated data (your points are cleared), and
+        its caption above the controls. Not playing: the whole run is shown."""
+        if name not in PRESETS:
+            raise ValueError(f"name must be one of {list(PRESETS)}, got {name!r}")
+        caption, changes = PRESETS[name]
+        self.pause()
+        self.points = []
+        self.preset_caption.value = f"<b>{name}</b>: {caption}"
+        self._set_quietly({**self._defaults, **changes})
+        self._from_browser = _from_browser
+        self.redraw()
+
+    def state(self):
+        """Every setting, the seed, your points and how the run shown was trained.
+
+        Returns
+        -------
+        dict
+            JSON-serialisable; ``regularization_lab(state=...)`` rebuilds the identical run
+            (the same weights and losses to the last digit), also after playing with λ,
+            dropout or η changed mid-run: ``trained_with`` lists [first epoch, λ, p, η]
+            for each stretch of epochs.
+        """
+        trained_with = []
+        for k, applied in enumerate(self.run.applied):
+            if not trained_with or trained_with[-1][1:] != list(applied):
+                trained_with.append([k + 1, *applied])
+        return {"version": STATE_VERSION, "seed": self.seed, "settings": self.values,
+                "points": [list(p) for p in self.points], "epoch": self.run.epoch,
+                "trained_with": trained_with}
+
+    def state_string(self):
+        """``state()`` as a short string (base64 of compressed JSON), for pasting."""
+        return encode_state(self.state())
+
+    def load_state(self, state):
+        """Rebuild the run ``state`` describes (a dict from ``state()`` or its string).
+
+        Raises
+        ------
+        ValueError, TypeError
+            If ``state`` is not such a dict or string, naming what is wrong.
+        """
+        state = decode_state(state) if isinstance(state, str) else state
+        _check_state(state, self.seed)
+        settings, trained_with = state["settings"], state["trained_with"]
+        for name, value in settings.items():
+            if name not in self.controls:
+                raise ValueError(f"state: {name!r} is not a control of the lab; its controls "
+                                 f"are {', '.join(self.controls)}")
+            check_control_value(name, self.controls[name], value)
+        self.pause()
+        self.points = [[float(x1), float(x2), int(label)] for x1, x2, label in state["points"]]
+        self._set_quietly(settings)
+        start = time.perf_counter()
+        self.run = self._new_run()
+        ends = [first - 1 for first, *_ in trained_with[1:]] + [state["epoch"]]
+        with one_blas_thread():
+            for (_, lam, dropout, lr), end in zip(trained_with, ends):
+                self.run.lam, self.run.dropout, self.run.lr = lam, dropout, lr
+                self.run.advance(end - self.run.epoch)
+            for key in LIVE:  # what the controls show, for the next epochs
+                setattr(self.run, key, settings[key])
+        self._show(start)
+
+    def add_point(self, x1, x2, label):
+        """Add a training point of class ``label`` (0 or 1) at (x1, x2); the network
+        retrains (from epoch 0, whole run when not playing)."""
+        if label not in (0, 1) or isinstance(label, bool):
+            raise ValueError(f"label must be 0 or 1, got {label!r}")
+        x1, x2 = (float(v) for v in (x1, x2))
+        if not (np.isfinite(x1) and np.isfinite(x2)):
+            raise ValueError(f"x1 and x2 must be finite numbers, got {x1!r}, {x2!r}")
+        self.points.append([x1, x2, int(label)])
+        self.redraw()
+
+    def remove_point(self, x1, x2):
+        """Remove the added point nearest to (x1, x2), if there is one; retrain."""
+        if not self.points:
+            return
+        d = [(p[0] - x1) ** 2 + (p[1] - x2) ** 2 for p in self.points]
+        del self.points[int(np.argmin(d))]
+        self.redraw()
+
+    def clear_points(self):
+        """Remove every added point: back to the generated data; retrain."""
+        if self.points:
+            self.points = []
+            self.redraw()
+
+    def _set_quietly(self, values):
+        with self.held():
+            for name in self._selections_first(values):
+                self.controls[name].value = values[name]
+
+    def _show_state(self):
+        text = encode_state(self.state())
+        if text == self._state_shown:
+            return
+        self._state_shown = text
+        self.state_text.value = text
+        data = base64.b64encode(json.dumps(self.state(), indent=1).encode()).decode()
+        self.save_link.value = (f"<a download='regularization-lab.json' "
+                                f"href='data:application/json;base64,{data}'>Save .json</a>")
+
+    def _on_state_text(self, change):
+        if change["new"] and change["new"] != self._state_shown:
+            try:
+                self.load_state(change["new"])
+            except (ValueError, TypeError) as error:
+                self.preset_caption.value = f"<b>That state was not loaded</b>: {error}"
+
+    def _on_upload(self, change):
+        files = change["new"]
+        if not files:
+            return
+        content = files[0]["content"]
+        try:
+            self.load_state(json.loads(bytes(content).decode()))
+        except (ValueError, TypeError) as error:
+            self.preset_caption.value = f"<b>That file was not loaded</b>: {error}"
+
+    def _connect_clicks(self):
+        """Clicks on the picture, through ipyevents (if installed; else no clicks)."""
+        try:
+            from ipyevents import Event
+        except ImportError:
+            self.click_events = None
+            return
+        self.click_events = Event(source=self.image, watched_events=["click"],
+                                  prevent_default_action=True)
+        self.click_events.on_dom_event(self._on_click)
+
+    def _on_click(self, event):
+        """A click on the boundary: add a point of the selected class, or remove one."""
+        point = self.figure_maker.data_point(
+            event["relativeX"] / event["boundingRectWidth"],
+            event["relativeY"] / event["boundingRectHeight"])
+        if point is None:  # not on the boundary map
+            return
+        x1, x2 = round(point[0], 2), round(point[1], 2)
+        self._from_browser = True
+        if self.point_class.value == "remove" or event.get("shiftKey"):
+            self.remove_point(x1, x2)
+        else:
+            self.add_point(x1, x2, self.point_class.value)
+
+
+def _point_tuple(points):
+    return tuple(tuple(p) for p in points)
+
+
+def encode_state(state):
+    """A lab state as a short string: base64 (URL-safe) of zlib-compressed compact JSON."""
+    compact = json.dumps(state, separators=(",", ":"), ensure_ascii=False)
+    return base64.urlsafe_b64encode(zlib.compress(compact.encode(), 9)).decode()
+
+
+def decode_state(text):
+    """The dict ``encode_state`` made ``text`` from."""
+    try:
+        return json.loads(zlib.decompress(base64.urlsafe_b64decode(text.strip().encode())))
+    except (ValueError, zlib.error) as error:
+        raise ValueError(f"state must be the string a lab shows (lab.state_string()), got "
+                         f"{short_repr(text)} ({error})") from None
+
+
+def _check_state(state, seed):
+    if not isinstance(state, dict):
+        raise TypeError(f"state must be a dict from lab.state() or its string, got "
+                        f"{type(state).__name__}")
+    missing = [key for key in ("version", "seed", "settings", "points", "epoch",
+                               "trained_with") if key not in state]
+    if missing:
+        raise ValueError(f"state must have the keys of lab.state(); missing {missing}")
+    if state["version"] != STATE_VERSION:
+        raise ValueError(f"state version must be {STATE_VERSION}, got {state['version']!r}")
+    if state["seed"] != seed:
+        raise ValueError(f"state was made with seed {state['seed']!r}; this lab has seed "
+                         f"{seed}: use regularization_lab(state=...), which takes the seed "
+                         "from the state")
+    epoch = check_int(state["epoch"], "state epoch", minimum=0)
+    firsts = [row[0] for row in state["trained_with"]]
+    if epoch and (not firsts or firsts[0] != 1 or firsts != sorted(firsts)
+                  or firsts[-1] > epoch):
+        raise ValueError(f"state trained_with must start at epoch 1 and rise to at most "
+                         f"epoch {epoch}, got first epochs {firsts}")
+
+
 def _loop_running():
     try:
         asyncio.get_running_loop()
@@ -396,21 +694,30 @@ def _current_task():
         return None
 
 
-def regularization_lab(seed=0):
+def regularization_lab(seed=0, state=None):
     """The regularization lab panel, which trains as you watch (see the module docstring).
 
     Parameters
     ----------
     seed : int
         Seeds the data, the split, the weights and the dropout masks.
+    state : dict or str, optional
+        A lab's ``state()`` or the string it shows (``state_string()``): the lab rebuilds
+        that run (settings, seed, added points, epochs and mid-run changes); its seed wins.
 
     Returns
     -------
     RegularizationLab
         A ``Panel`` with CSS class ``regularization-lab``; ``play()``, ``pause()``,
-        ``step()``, ``reset()`` and ``epoch`` drive it from code.
+        ``step()``, ``reset()`` and ``epoch`` drive it from code, ``presets`` /
+        ``load_preset(name)`` the scenarios, ``add_point`` / ``clear_points`` the added
+        points.
     """
-    return RegularizationLab(seed=seed)
+    if isinstance(state, str):
+        state = decode_state(state)
+    if isinstance(state, dict) and "seed" in state:
+        seed = state["seed"]
+    return RegularizationLab(seed=seed, state=state)
 
 
 # --- early stopping (§4.6.1) and dropout (§4.6.2) ----------------------------------------
