@@ -70,7 +70,7 @@ def check(name, answer):
 
 
 def exercises_for(notebook):
-    """The exercises a notebook asks for, e.g. ``exercises_for("01_perceptron")``.
+    """Return the exercises a notebook asks for, e.g. ``exercises_for("01_perceptron")``.
 
     Returns
     -------

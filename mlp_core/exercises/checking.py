@@ -164,13 +164,14 @@ class Exercise:
         return f"{self.name}({', '.join(self.params)})"
 
     def mistake(self, name):
-        """The catalogued ``Mistake`` called ``name``."""
+        """Return the catalogued ``Mistake`` called ``name``."""
         for m in self.mistakes:
             if m.name == name:
                 return m
         raise KeyError(f"exercise {self.name!r} has no mistake {name!r}")
 
     def __repr__(self):
+        """Return the signature, equation, notebook and number of catalogued mistakes."""
         return (
             f"Exercise({self.signature} -> {self.returns}; {self.equation}; "
             f"notebook {self.notebook}; {len(self.mistakes)} catalogued mistakes)"
@@ -217,6 +218,7 @@ class CheckResult:
     example: Example | None = None
 
     def __bool__(self):
+        """Return ``self.passed``, so that ``if check(...):`` reads naturally."""
         return self.passed
 
     def _headline(self):
@@ -228,6 +230,7 @@ class CheckResult:
         return f"{sign} {self.name}: {word}"
 
     def __str__(self):
+        """Return the headline, the message and the example as plain text lines."""
         lines = [self._headline(), f"  {self.message}"]
         if self.example is not None:
             lines.append("  Example input:")
@@ -324,7 +327,7 @@ def call(func, args, params=None):
 
 
 def _same(a, b):
-    """True if ``b`` (a deep copy of ``a`` given to an answer) still equals ``a`` exactly."""
+    """Return True if ``b`` (a deep copy of ``a`` given to an answer) still equals ``a`` exactly."""
     if isinstance(a, np.ndarray):
         return (
             isinstance(b, np.ndarray) and a.shape == b.shape and a.dtype == b.dtype
@@ -572,7 +575,7 @@ def _compare_with_reference(exercise, answer):
 
 
 def _behaves_like(formula, runs, exercise):
-    """True if ``formula`` does on every case what the answer did."""
+    """Return True if ``formula`` does on every case what the answer did."""
     for run in runs:
         try:
             m = call(formula, run.case.args, exercise.params)

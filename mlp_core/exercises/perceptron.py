@@ -19,7 +19,7 @@ __all__ = ["EXERCISES"]
 
 
 def _perceptron(w, b, lr=1.0):
-    """A kit ``Perceptron`` holding the weights w and bias b."""
+    """Return a kit ``Perceptron`` holding the weights w and bias b."""
     p = Perceptron(n_features=len(w), lr=lr)
     p.w = np.array(w, dtype=np.float64)
     p.b = float(b)

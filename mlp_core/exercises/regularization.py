@@ -29,30 +29,142 @@ def _mask_example(shape, p, seed, received, expected):
     return Example(inputs, expected, received)
 
 
-def _dropout_properties(exercise, answer):
-    params = exercise.params
+def _run_mask(answer, params, shape, p, seed):
+    """Call the answer once; return ``((mask, example), None)`` or ``(None, finding)``.
 
+    Parameters
+    ----------
+    answer : callable
+        The student's ``dropout_mask(shape, p, rng)``.
+    params : tuple of str
+        The exercise's parameter names.
+    shape : tuple or list of int
+    p : float in [0, 1)
+    seed : int
+        Seed of the rng handed to the answer.
+
+    Returns
+    -------
+    ((ndarray of float64 of shape ``shape``, Example), None) or (None, Finding)
+    """
+    out = call(answer, (shape, p, np.random.default_rng(seed)), params)
+    expected = f"an array of shape {tuple(shape)} holding 0 and {1 / (1 - p):g}"
+    if out.error is not None:
+        err = out.error
+        text = f"{type(err).__name__}: {err}"
+        return None, Finding(f"Your function raised {text} (shape = {shape!r}, p = {p}).",
+                             example=_mask_example(shape, p, seed, text, expected))
+    value = out.value
+    if value is None:
+        return None, Finding("Your function returned None: did you forget the `return`?",
+                             example=_mask_example(shape, p, seed, "None", expected))
+    mask = np.asarray(value)
+    example = _mask_example(shape, p, seed, fmt(mask), expected)
+    if mask.dtype.kind not in "biuf":
+        return None, Finding(f"Could not read your mask as numbers: got {fmt(value)}.",
+                             example=example)
+    if mask.shape != tuple(shape):
+        return None, Finding(f"Wrong shape: your mask has shape {mask.shape}, expected "
+                             f"{tuple(shape)} (the shape argument).", example=example)
+    return (mask.astype(np.float64), example), None
+
+
+def _independence_finding(mask, example):
+    """Return a Finding if whole samples or whole units share one value, else None.
+
+    Parameters
+    ----------
+    mask : ndarray of shape (n_samples, n_units)
+    example : Example
+    """
+    # independent entries: rows (samples) and columns (units) must differ
+    if np.all(mask == mask[:1]):
+        return Finding("", "same_for_every_sample", example)
+    if np.all(mask == mask[:, :1]):
+        return Finding(
+            "Every unit of a sample gets the same mask value (whole samples are dropped). "
+            "Draw one value per entry: rng.random(shape) >= p.", example=example)
+    return None
+
+
+def _share_of_zeros_finding(mask, example, p):
+    """Return a Finding if the share of zeros in a large mask is not about p, else None.
+
+    Parameters
+    ----------
+    mask : ndarray of any shape (large: the tolerance shrinks with its size)
+    example : Example
+    p : float in [0, 1)
+    """
+    zeros = float(np.mean(mask == 0))
+    tolerance = 8 * math.sqrt(p * (1 - p) / mask.size)  # 8 sd: a correct mask fails ~1e-15
+    if abs(zeros - p) > tolerance:
+        if abs(zeros - (1 - p)) <= tolerance:
+            return Finding("", "keep_probability", example)
+        return Finding(
+            f"With p = {p}, {zeros:.1%} of your mask's entries are 0; each entry should "
+            f"be 0 with probability p, so about {p:.0%} (± {tolerance:.1%}) of them.",
+            example=example)
+    return None
+
+
+def _kept_value_finding(mask, example, p):
+    """Return a Finding if the kept (non-zero) entries are not all 1/(1 − p), else None.
+
+    Parameters
+    ----------
+    mask : ndarray of any shape
+    example : Example
+    p : float in [0, 1)
+    """
+    kept = mask[mask != 0]
+    if np.allclose(kept, 1.0):
+        return Finding("", "not_scaled", example)
+    if np.allclose(kept, 1 - p):
+        return Finding("", "times_keep", example)
+    if not np.allclose(kept, 1 / (1 - p), rtol=1e-6):
+        wrong = kept[~np.isclose(kept, 1 / (1 - p), rtol=1e-6)][0]
+        return Finding(
+            f"With p = {p} your kept entries include {wrong:g}; every kept entry must be "
+            f"1/(1 − p) = {1 / (1 - p):g}, so that each entry's expected value is 1.",
+            example=example)
+    return None
+
+
+def _seed_finding(run):
+    """Return a Finding unless the same seed gives the same mask and another seed another.
+
+    Parameters
+    ----------
+    run : callable
+        ``run(shape, p, seed)`` as built by ``_dropout_properties``.
+    """
+    (first, example), _ = run((50, 40), 0.5, 30)
+    (again, _), _ = run((50, 40), 0.5, 30)
+    if not np.array_equal(first, again):
+        return Finding("", "global_rng", example)
+    (other, _), _ = run((50, 40), 0.5, 31)
+    if np.array_equal(first, other):
+        return Finding("", "fixed_seed", example)
+    return None
+
+
+def _dropout_properties(exercise, answer):
+    """Check a ``dropout_mask`` answer by its properties.
+
+    Parameters
+    ----------
+    exercise : Exercise
+    answer : callable
+        The student's ``dropout_mask(shape, p, rng)``.
+
+    Returns
+    -------
+    Finding or Example
+        The first thing found wrong, or (when nothing is) the example a passing answer shows.
+    """
     def run(shape, p, seed):
-        out = call(answer, (shape, p, np.random.default_rng(seed)), params)
-        expected = f"an array of shape {tuple(shape)} holding 0 and {1 / (1 - p):g}"
-        if out.error is not None:
-            err = out.error
-            text = f"{type(err).__name__}: {err}"
-            return None, Finding(f"Your function raised {text} (shape = {shape!r}, p = {p}).",
-                                 example=_mask_example(shape, p, seed, text, expected))
-        value = out.value
-        if value is None:
-            return None, Finding("Your function returned None: did you forget the `return`?",
-                                 example=_mask_example(shape, p, seed, "None", expected))
-        mask = np.asarray(value)
-        example = _mask_example(shape, p, seed, fmt(mask), expected)
-        if mask.dtype.kind not in "biuf":
-            return None, Finding(f"Could not read your mask as numbers: got {fmt(value)}.",
-                                 example=example)
-        if mask.shape != tuple(shape):
-            return None, Finding(f"Wrong shape: your mask has shape {mask.shape}, expected "
-                                 f"{tuple(shape)} (the shape argument).", example=example)
-        return (mask.astype(np.float64), example), None
+        return _run_mask(answer, exercise.params, shape, p, seed)
 
     # 1. shape (a tuple and a list) on small cases
     shown = None  # the example a passing answer shows: the first case
@@ -61,40 +173,18 @@ def _dropout_properties(exercise, answer):
         if finding:
             return finding
         shown = shown or result[1]
-    # 2. on a large mask: the share of zeros, then the kept value
-    shape, size = (1000, 200), 200_000
+    # 2. on a large mask (1000 x 200 = 200 000 entries): independence, the share of zeros,
+    #    then the kept value
     for p, seed in [(0.2, 10), (0.5, 11), (0.8, 12)]:
-        result, finding = run(shape, p, seed)
+        result, finding = run((1000, 200), p, seed)
         if finding:
             return finding
         mask, example = result
-        # independent entries: rows (samples) and columns (units) must differ
-        if np.all(mask == mask[:1]):
-            return Finding("", "same_for_every_sample", example)
-        if np.all(mask == mask[:, :1]):
-            return Finding(
-                "Every unit of a sample gets the same mask value (whole samples are dropped). "
-                "Draw one value per entry: rng.random(shape) >= p.", example=example)
-        zeros = float(np.mean(mask == 0))
-        tolerance = 8 * math.sqrt(p * (1 - p) / size)  # 8 sd: a correct mask fails ~1e-15
-        if abs(zeros - p) > tolerance:
-            if abs(zeros - (1 - p)) <= tolerance:
-                return Finding("", "keep_probability", example)
-            return Finding(
-                f"With p = {p}, {zeros:.1%} of your mask's entries are 0; each entry should "
-                f"be 0 with probability p, so about {p:.0%} (± {tolerance:.1%}) of them.",
-                example=example)
-        kept = mask[mask != 0]
-        if np.allclose(kept, 1.0):
-            return Finding("", "not_scaled", example)
-        if np.allclose(kept, 1 - p):
-            return Finding("", "times_keep", example)
-        if not np.allclose(kept, 1 / (1 - p), rtol=1e-6):
-            wrong = kept[~np.isclose(kept, 1 / (1 - p), rtol=1e-6)][0]
-            return Finding(
-                f"With p = {p} your kept entries include {wrong:g}; every kept entry must be "
-                f"1/(1 − p) = {1 / (1 - p):g}, so that each entry's expected value is 1.",
-                example=example)
+        finding = (_independence_finding(mask, example)
+                   or _share_of_zeros_finding(mask, example, p)
+                   or _kept_value_finding(mask, example, p))
+        if finding:
+            return finding
     # 3. p = 0 drops nothing
     result, finding = run((6, 4), 0.0, 20)
     if finding:
@@ -104,14 +194,7 @@ def _dropout_properties(exercise, answer):
         return Finding("With p = 0 nothing is dropped: every entry must be 1 / (1 − 0) = 1.",
                        example=example)
     # 4. the same seed gives the same mask, another seed another mask
-    (first, example), _ = run((50, 40), 0.5, 30)
-    (again, _), _ = run((50, 40), 0.5, 30)
-    if not np.array_equal(first, again):
-        return Finding("", "global_rng", example)
-    (other, _), _ = run((50, 40), 0.5, 31)
-    if np.array_equal(first, other):
-        return Finding("", "fixed_seed", example)
-    return shown
+    return _seed_finding(run) or shown
 
 
 def _global_rng_mask(shape, p, rng):
@@ -182,7 +265,7 @@ DROPOUT_MASK = Exercise(
 # --- should_stop --------------------------------------------------------------------------
 
 def should_stop_reference(val_losses, patience, min_delta):
-    """What ``EarlyStopping(patience, min_delta).update`` returns after the last epoch."""
+    """Return what ``EarlyStopping(patience, min_delta).update`` returns after the last epoch."""
     stopper = EarlyStopping(patience, min_delta)
     stop = False
     for epoch, loss in enumerate(val_losses, start=1):
@@ -222,7 +305,7 @@ def _improves(gain, min_delta):
 
 def _stop_rule(val_losses, patience, min_delta, improves=_improves, against_best=True,
                late=False, reset=True):
-    """The patience rule with one thing changed (for the catalogued mistakes)."""
+    """Run the patience rule with one thing changed (for the catalogued mistakes)."""
     best = previous = math.inf
     wait, stop = 0, False
     for loss in val_losses:

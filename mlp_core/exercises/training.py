@@ -25,7 +25,7 @@ __all__ = ["EXERCISES", "minibatch_indices_reference"]
 # --- sgd_step -----------------------------------------------------------------------------
 
 def sgd_step_reference(params, grads, lr):
-    """New arrays θ − η g: ``mlp_core.training.sgd_step`` (which works in place) on copies."""
+    """Return new arrays θ − η g: ``mlp_core.training.sgd_step`` (in place) on copies."""
     new = [np.array(theta, copy=True) for theta in params]
     sgd_step(new, [np.asarray(g) for g in grads], lr)
     return new
@@ -139,7 +139,7 @@ def _batches_example(n, batch_size, seed, value, expected_text):
 
 
 def _as_batches(value):
-    """The answer's batches as a list of 1-D int arrays, or a text saying what is wrong."""
+    """Return the answer's batches as a list of 1-D int arrays, or a text saying what is wrong."""
     if value is None:
         return None, "your function returned None: did you forget the `return`?"
     if isinstance(value, (str, bytes, dict)) or not hasattr(value, "__iter__"):
@@ -156,64 +156,127 @@ def _as_batches(value):
     return batches, None
 
 
-def _minibatch_properties(exercise, answer):
-    params = exercise.params
+def _run_batches(answer, params, n, batch_size, seed):
+    """Call the answer once; return ``(batches, None)`` or ``(None, finding)``.
 
-    def run(n, batch_size, seed):
-        out = call(answer, (n, batch_size, np.random.default_rng(seed)), params)
-        if out.error is not None:
-            err = out.error
-            return None, Finding(
-                f"Your function raised {type(err).__name__}: {err} (n = {n}, "
-                f"batch_size = {batch_size}).",
-                example=_batches_example(n, batch_size, seed,
-                                         f"{type(err).__name__}: {err}", "a list of batches"))
-        batches, problem = _as_batches(out.value)
-        if problem:
-            return None, Finding(
-                f"Wrong result for n = {n}, batch_size = {batch_size}: {problem}.",
-                example=_batches_example(n, batch_size, seed, out.value, "a list of batches"))
-        return batches, None
+    Parameters
+    ----------
+    answer : callable
+        The student's ``minibatch_indices(n, batch_size, rng)``.
+    params : tuple of str
+        The exercise's parameter names.
+    n, batch_size : int
+    seed : int
+        Seed of the rng handed to the answer.
 
-    # 1. sizes and coverage: every index exactly once, batches of batch_size, the last shorter
-    shown = None  # the example a passing answer shows: the first case
-    for seed, (n, batch_size) in enumerate([(10, 3), (12, 4), (7, 7), (5, 10), (1, 1),
-                                            (100, 32), (23, 5)]):
-        batches, finding = run(n, batch_size, seed)
-        if finding:
-            return finding
-        sizes = [len(b) for b in batches]
-        expected = [batch_size] * (n // batch_size) + ([n % batch_size] if n % batch_size else [])
-        flat = np.concatenate(batches) if batches else np.zeros(0, dtype=np.int64)
-        expected_text = (f"{len(expected)} batches of sizes {expected} that together hold "
-                         f"0 .. {n - 1} once each")
-        example = _batches_example(n, batch_size, seed, batches, expected_text)
-        shown = shown or example
-        distinct = len(np.unique(flat)) == len(flat)
-        in_range = flat.size == 0 or (flat.min() >= 0 and flat.max() < n)
-        if in_range and len(flat) == n and not distinct:
-            return Finding("", "with_replacement", example)
-        if n % batch_size and sizes == expected[:-1] and distinct and in_range:
-            return Finding("", "drops_last", example)
-        split_sizes = [len(a) for a in np.array_split(np.arange(n), math.ceil(n / batch_size))]
-        if sizes == split_sizes != expected and distinct and len(flat) == n:
-            return Finding("", "array_split", example)
-        blocks = [list(range(s, min(s + batch_size, n))) for s in range(0, n, batch_size)]
-        if sizes != expected and sorted(sizes) == sorted(expected) \
-                and all(sorted(b.tolist()) in blocks for b in batches):
-            return Finding("", "batch_order_only", example)
-        if not in_range or len(flat) != n or not distinct:
-            missing = sorted(set(range(n)) - set(flat.tolist()))
-            return Finding(
-                f"For n = {n}, batch_size = {batch_size} the batches together must hold every "
-                f"index 0 .. {n - 1} exactly once; yours hold {len(flat)} indices"
-                + (f", missing {missing[:5]}" if missing else "")
-                + ("" if in_range else f", some outside 0 .. {n - 1}") + ".", example=example)
-        if sizes != expected:
-            return Finding(
-                f"For n = {n}, batch_size = {batch_size} your batch sizes are {sizes}, "
-                f"expected {expected}: every batch has batch_size indices except the last, "
-                "which holds the rest.", example=example)
+    Returns
+    -------
+    (list of ndarray of int64, None) or (None, Finding)
+    """
+    out = call(answer, (n, batch_size, np.random.default_rng(seed)), params)
+    if out.error is not None:
+        err = out.error
+        return None, Finding(
+            f"Your function raised {type(err).__name__}: {err} (n = {n}, "
+            f"batch_size = {batch_size}).",
+            example=_batches_example(n, batch_size, seed,
+                                     f"{type(err).__name__}: {err}", "a list of batches"))
+    batches, problem = _as_batches(out.value)
+    if problem:
+        return None, Finding(
+            f"Wrong result for n = {n}, batch_size = {batch_size}: {problem}.",
+            example=_batches_example(n, batch_size, seed, out.value, "a list of batches"))
+    return batches, None
+
+
+def _coverage(batches, n):
+    """Return the batch sizes, all indices in one array, and whether they are distinct and in range.
+
+    Parameters
+    ----------
+    batches : list of ndarray of int64
+    n : int
+
+    Returns
+    -------
+    sizes : list of int
+    flat : ndarray of int64 of shape (sum of sizes,)
+    distinct : bool
+    in_range : bool
+        True when every index lies in 0 .. n-1.
+    """
+    sizes = [len(b) for b in batches]
+    flat = np.concatenate(batches) if batches else np.zeros(0, dtype=np.int64)
+    distinct = len(np.unique(flat)) == len(flat)
+    in_range = flat.size == 0 or (flat.min() >= 0 and flat.max() < n)
+    return sizes, flat, distinct, in_range
+
+
+def _coverage_mistake(batches, n, batch_size, expected, example):
+    """Return the Finding of a catalogued sizes-or-coverage mistake, or None.
+
+    Parameters
+    ----------
+    batches : list of ndarray of int64
+    n, batch_size : int
+    expected : list of int
+        The right batch sizes.
+    example : Example
+    """
+    sizes, flat, distinct, in_range = _coverage(batches, n)
+    if in_range and len(flat) == n and not distinct:
+        return Finding("", "with_replacement", example)
+    if n % batch_size and sizes == expected[:-1] and distinct and in_range:
+        return Finding("", "drops_last", example)
+    split_sizes = [len(a) for a in np.array_split(np.arange(n), math.ceil(n / batch_size))]
+    if sizes == split_sizes != expected and distinct and len(flat) == n:
+        return Finding("", "array_split", example)
+    blocks = [list(range(s, min(s + batch_size, n))) for s in range(0, n, batch_size)]
+    if sizes != expected and sorted(sizes) == sorted(expected) \
+            and all(sorted(b.tolist()) in blocks for b in batches):
+        return Finding("", "batch_order_only", example)
+    return None
+
+
+def _coverage_problem(batches, n, batch_size, expected, example):
+    """Return a generic Finding for a missing, repeated or stray index or a wrong size.
+
+    None when every index 0 .. n-1 appears once and the sizes are right.
+
+    Parameters
+    ----------
+    batches : list of ndarray of int64
+    n, batch_size : int
+    expected : list of int
+        The right batch sizes.
+    example : Example
+    """
+    sizes, flat, distinct, in_range = _coverage(batches, n)
+    if not in_range or len(flat) != n or not distinct:
+        missing = sorted(set(range(n)) - set(flat.tolist()))
+        return Finding(
+            f"For n = {n}, batch_size = {batch_size} the batches together must hold every "
+            f"index 0 .. {n - 1} exactly once; yours hold {len(flat)} indices"
+            + (f", missing {missing[:5]}" if missing else "")
+            + ("" if in_range else f", some outside 0 .. {n - 1}") + ".", example=example)
+    if sizes != expected:
+        return Finding(
+            f"For n = {n}, batch_size = {batch_size} your batch sizes are {sizes}, "
+            f"expected {expected}: every batch has batch_size indices except the last, "
+            "which holds the rest.", example=example)
+    return None
+
+
+def _shuffle_and_seed_finding(run):
+    """Return a Finding unless the batches are shuffled and follow the rng seed, else None.
+
+    The same seed must give the same batches and another seed other batches.
+
+    Parameters
+    ----------
+    run : callable
+        ``run(n, batch_size, seed)`` as built by ``_minibatch_properties``.
+    """
     # 2. shuffled
     n, batch_size, seed = 100, 10, 7
     batches, finding = run(n, batch_size, seed)
@@ -236,7 +299,19 @@ def _minibatch_properties(exercise, answer):
         return finding
     if all(np.array_equal(a, b) for a, b in zip(batches, other)):
         return Finding("", "fixed_seed", example)
-    # 5. a uniform shuffle: indices 0 and 1 share a batch with probability (bs-1)/(n-1)
+    return None
+
+
+def _uniform_shuffle_finding(run):
+    """Return a Finding if indices 0 and 1 share a batch too often or too rarely, else None.
+
+    In a uniform shuffle they share a batch with probability (bs - 1)/(n - 1).
+
+    Parameters
+    ----------
+    run : callable
+        ``run(n, batch_size, seed)`` as built by ``_minibatch_properties``.
+    """
     n, batch_size, runs = 20, 5, 600
     together = 0
     for seed in range(1000, 1000 + runs):
@@ -252,7 +327,45 @@ def _minibatch_properties(exercise, answer):
             f"landed in the same batch {together / runs:.0%} of the time; for a random "
             f"permutation cut into batches of {batch_size} that happens {p:.0%} of the time "
             f"(± {sd:.1%}). Use order = rng.permutation(n).")
-    return shown
+    return None
+
+
+def _minibatch_properties(exercise, answer):
+    """Check a ``minibatch_indices`` answer by its properties.
+
+    Parameters
+    ----------
+    exercise : Exercise
+    answer : callable
+        The student's ``minibatch_indices(n, batch_size, rng)``.
+
+    Returns
+    -------
+    Finding or Example
+        The first thing found wrong, or (when nothing is) the example a passing answer shows.
+    """
+    def run(n, batch_size, seed):
+        return _run_batches(answer, exercise.params, n, batch_size, seed)
+
+    # 1. sizes and coverage: every index exactly once, batches of batch_size, the last shorter
+    shown = None  # the example a passing answer shows: the first case
+    for seed, (n, batch_size) in enumerate([(10, 3), (12, 4), (7, 7), (5, 10), (1, 1),
+                                            (100, 32), (23, 5)]):
+        batches, finding = run(n, batch_size, seed)
+        if finding:
+            return finding
+        expected = [batch_size] * (n // batch_size) + ([n % batch_size] if n % batch_size else [])
+        expected_text = (f"{len(expected)} batches of sizes {expected} that together hold "
+                         f"0 .. {n - 1} once each")
+        example = _batches_example(n, batch_size, seed, batches, expected_text)
+        shown = shown or example
+        finding = (_coverage_mistake(batches, n, batch_size, expected, example)
+                   or _coverage_problem(batches, n, batch_size, expected, example))
+        if finding:
+            return finding
+    # 2.-4. shuffled, the same batches for the same seed, other batches for another seed;
+    # 5. a uniform shuffle
+    return _shuffle_and_seed_finding(run) or _uniform_shuffle_finding(run) or shown
 
 
 MINIBATCH_INDICES = Exercise(
