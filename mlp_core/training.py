@@ -42,6 +42,7 @@ __all__ = [
     "DivergenceCheck",
     "History",
     "TrainingDivergedError",
+    "TrainingInterrupted",
     "blas_threads_for",
     "fit",
     "largest_product",
@@ -224,6 +225,10 @@ def fit(net, X, y, *, loss, lr, epochs, batch_size=None, lam=0.0, dropout=0.0,
         If the run diverges (``DivergenceCheck``: the loss becomes NaN or infinite, or the
         objective or a weight matrix grows ``DIVERGENCE_FACTOR`` times its start); ``net``
         keeps the weights of the last good epoch and the error's ``history`` its epochs.
+    TrainingInterrupted
+        On Ctrl-C (a KeyboardInterrupt, which it is too): ``net`` keeps the weights of the
+        last finished epoch (the best one with early stopping and ``restore_best``), and the
+        exception's ``history`` the finished epochs, with ``interrupted=True``.
 
     Notes
     -----
@@ -259,7 +264,7 @@ def fit(net, X, y, *, loss, lr, epochs, batch_size=None, lam=0.0, dropout=0.0,
 
     velocity = [np.zeros_like(p) for p in [*net.weights, *net.biases]] if momentum else None
     history = History()
-    best_parameters = None
+    epoch, last_good, best = 0, None, None  # best: (epoch, weights) with early stopping
     bar = _progress_bar(progress, epochs)  # last: a refused argument leaves no bar behind
     try:
         # Overflow is expected when a run diverges; we detect it below, after each epoch.
@@ -287,7 +292,7 @@ def fit(net, X, y, *, loss, lr, epochs, batch_size=None, lam=0.0, dropout=0.0,
                     stop = stopper.update(epoch, val_loss)
                     history.best_epoch = stopper.best_epoch  # best by at least min_delta
                     if stopper.improved:
-                        best_parameters = last_good
+                        best = (epoch, last_good)
                 if bar is not None:
                     _show_losses(bar, history)
                 if callback is not None:
@@ -295,12 +300,48 @@ def fit(net, X, y, *, loss, lr, epochs, batch_size=None, lam=0.0, dropout=0.0,
                 if stop:
                     history.stopped_early = epoch < epochs
                     break
+    except KeyboardInterrupt:  # Ctrl-C, or a notebook's stop button
+        stopped = _stop_cleanly(net, history, epoch, epochs, last_good, best,
+                                early_stopping=stopper is not None, restore_best=restore_best)
+        raise stopped from None
     finally:
         if bar is not None:
             bar.close()
-    if stopper is not None and restore_best and best_parameters is not None:
-        net.set_parameters(*best_parameters)
+    if stopper is not None and restore_best and best is not None:
+        net.set_parameters(*best[1])
     return history
+
+
+def _stop_cleanly(net, history, epoch, epochs, last_good, best, *, early_stopping,
+                  restore_best):
+    """After a KeyboardInterrupt in epoch ``epoch``: the network and History of the run so far.
+
+    The History keeps the epochs recorded in full (``objective`` is appended last); the network
+    gets the weights of the last of them back if the interrupt came before the epoch was
+    recorded (mid-epoch, its weights are newer than the History), or those of ``best`` =
+    (epoch, weights), the best epoch of early stopping, with ``restore_best``.
+
+    Returns
+    -------
+    TrainingInterrupted
+    """
+    done = len(history.objective)
+    del history.train_loss[done:], history.val_loss[done:]
+    history.stopped_epoch, history.interrupted = done, True
+    if done < epoch and last_good is not None:
+        net.set_parameters(*last_good)  # undo the unfinished epoch
+    if early_stopping:
+        history.best_epoch = None if best is None else best[0]
+    elif history.val_loss:
+        history.best_epoch = int(np.argmin(history.val_loss)) + 1
+    if early_stopping and restore_best and best is not None:
+        net.set_parameters(*best[1])
+        kept = f"the weights of the best epoch, {best[0]} (restore_best)"
+    elif done == 0:
+        kept = "its initial weights"
+    else:
+        kept = f"the weights from the end of epoch {done}"
+    return TrainingInterrupted(epoch, epochs, history, kept)
 
 
 def _check_validation(net, validation, loss_fn):
@@ -320,11 +361,15 @@ def _check_validation(net, validation, loss_fn):
 
 
 def _record(history, train_loss, objective, val_loss, epoch):
-    """Append one epoch to ``history``; best_epoch is the argmin (early stopping overrides it)."""
+    """Append one epoch to ``history``; best_epoch is the argmin (early stopping overrides it).
+
+    ``objective`` is appended last: an epoch is recorded once it is there (``_stop_cleanly``).
+    """
     history.train_loss.append(train_loss)
-    history.objective.append(objective)
     if val_loss is not None:
         history.val_loss.append(val_loss)
+    history.objective.append(objective)
+    if val_loss is not None:
         history.best_epoch = int(np.argmin(history.val_loss)) + 1
     history.stopped_epoch = epoch
 
@@ -354,6 +399,9 @@ class History:
         The last epoch that was trained.
     stopped_early : bool
         True if early stopping (or the callback) ended the run before ``epochs``.
+    interrupted : bool
+        True if Ctrl-C (a notebook's stop button) ended the run: the History then comes with
+        the ``TrainingInterrupted`` that ``fit`` raises, as its ``history``.
     """
 
     train_loss: list = field(default_factory=list)
@@ -362,6 +410,7 @@ class History:
     best_epoch: int | None = None
     stopped_epoch: int = 0
     stopped_early: bool = False
+    interrupted: bool = False
 
     @property
     def epochs(self):
@@ -534,6 +583,42 @@ def _advice(lr, lam, momentum):
             f"its step −lr·lam·W, with momentum {momentum:g}, every step")
     return (f"Lower lam: with lr·lam = {product:.3g} the L2 term alone grows the weights "
             f"({step}), whatever the data; keep lr·lam below {bound:g}.")
+
+
+class TrainingInterrupted(KeyboardInterrupt):
+    """Ctrl-C (a notebook's stop button) stopped ``fit``; the run up to there is kept.
+
+    ``fit`` catches the KeyboardInterrupt, gives the network back the weights of the last
+    finished epoch (with early stopping and ``restore_best``, those of the best epoch, as at
+    a normal end) and raises this instead. It is a KeyboardInterrupt, so it still stops a
+    script or a notebook cell, loops included, as Ctrl-C always does; the History is its
+    ``history`` (after an interrupted notebook cell: ``import sys; sys.last_value.history``).
+
+    Parameters
+    ----------
+    epoch : int
+        The epoch that was running.
+    epochs : int
+        The epochs asked for.
+    history : History
+        The finished epochs, ``interrupted=True``.
+    kept : str
+        Which weights the network keeps, for the message.
+
+    Attributes
+    ----------
+    epoch : int
+    history : History
+    """
+
+    def __init__(self, epoch, epochs, history, kept):
+        self.epoch = epoch
+        self.history = history
+        super().__init__(
+            f"training interrupted in epoch {epoch} of {epochs}. The network keeps {kept}; "
+            f"this exception's history holds the {len(history.train_loss)} finished epochs "
+            "(in a notebook: import sys; history = sys.last_value.history)"
+        )
 
 
 # --- the progress bar -------------------------------------------------------------------------

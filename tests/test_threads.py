@@ -92,3 +92,16 @@ def test_mlp_core_imports_without_threadpoolctl():
                             check=False)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "2"
+
+
+def test_fit_restores_blas_threads_when_training_is_interrupted(two_blas_threads):
+    seen = []
+
+    def interrupt(epoch, history):
+        seen.extend(blas_threads())
+        raise KeyboardInterrupt  # Ctrl-C after the first epoch
+
+    with pytest.raises(KeyboardInterrupt):  # (fit's TrainingInterrupted is one)
+        fit(MLP([8, 16, 3], seed=0), np.ones((64, 8)), np.zeros(64, dtype=int),
+            loss="cross_entropy", lr=0.01, epochs=5, batch_size=32, callback=interrupt)
+    assert set(seen) == {1} and set(blas_threads()) == {2}

@@ -773,6 +773,146 @@ def test_restore_best_false_without_early_stop_keeps_the_last_weights():
     assert_array_equal(net.weights[0], params[3][0])
 
 
+# --- Ctrl-C: an interrupted run stops cleanly --------------------------------------------------
+#
+# pytest stops the whole session on a KeyboardInterrupt that escapes a test: every fit below
+# that is interrupted runs inside pytest.raises(KeyboardInterrupt).
+
+def interrupt_at_step(monkeypatch, k):
+    """Make the k-th sgd_step of fit raise KeyboardInterrupt (Ctrl-C in the middle of a batch)."""
+    import mlp_core.training
+
+    steps = []
+    real_step = mlp_core.training.sgd_step
+
+    def step(*args, **kwargs):
+        steps.append(1)
+        if len(steps) == k:
+            raise KeyboardInterrupt
+        return real_step(*args, **kwargs)
+
+    monkeypatch.setattr(mlp_core.training, "sgd_step", step)
+
+
+def test_an_interrupt_mid_epoch_keeps_the_last_finished_epoch(monkeypatch, fake_tqdm):
+    from mlp_core.training import TrainingInterrupted
+
+    X, y = regression_data(n=40)
+    net = MLP([2, 6, 1], seed=0)
+    params = {0: snapshot(net)}
+    interrupt_at_step(monkeypatch, 13)  # 5 batches of 8 per epoch: the 3rd batch of epoch 3
+    with pytest.raises(KeyboardInterrupt) as info:  # still a KeyboardInterrupt: Ctrl-C stops
+        fit(net, X, y, loss="mse", lr=0.05, epochs=10, batch_size=8, seed=0, progress=True,
+            validation=regression_data(seed=1, n=8), callback=recording_callback(net, params))
+    err = info.value
+    assert isinstance(err, TrainingInterrupted)
+    assert err.epoch == 3 and "epoch 3" in str(err) and "history" in str(err)
+    history = err.history
+    assert history.interrupted is True and history.stopped_early is False
+    assert history.stopped_epoch == 2
+    assert len(history.train_loss) == len(history.val_loss) == len(history.objective) == 2
+    # the weights belong to the last History entry, not to two batches of epoch 3
+    assert same_parameters(net, params[2])
+    assert net.loss(X, y, loss="mse") == history.train_loss[-1]
+    (bar,) = fake_tqdm
+    assert bar.closed  # no bar is left open
+
+
+def test_an_interrupt_in_the_first_epoch_keeps_the_initial_weights(monkeypatch):
+    X, y = regression_data(n=40)
+    net = MLP([2, 6, 1], seed=0)
+    before = snapshot(net)
+    interrupt_at_step(monkeypatch, 2)
+    with pytest.raises(KeyboardInterrupt) as info:
+        fit(net, X, y, loss="mse", lr=0.05, epochs=10, batch_size=8, seed=0, progress=False)
+    assert info.value.epoch == 1 and info.value.history.train_loss == []
+    assert "initial weights" in str(info.value)
+    assert same_parameters(net, before)
+
+
+def test_an_interrupt_between_epochs_keeps_that_epoch():
+    # Ctrl-C while the callback runs: epoch 4 is finished and recorded, and kept.
+    X, y = regression_data(n=40)
+    net = MLP([2, 6, 1], seed=0)
+    params = {}
+
+    def callback(epoch, history):
+        params[epoch] = snapshot(net)
+        if epoch == 4:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt) as info:
+        fit(net, X, y, loss="mse", lr=0.05, epochs=10, batch_size=8, seed=0,
+            callback=callback, progress=False)
+    assert info.value.history.stopped_epoch == 4 and len(info.value.history.train_loss) == 4
+    assert same_parameters(net, params[4])
+
+
+@pytest.mark.parametrize("restore_best", [True, False])
+def test_an_interrupt_with_early_stopping_restores_the_best_epoch(monkeypatch, restore_best):
+    # overfitting_problem: the validation loss falls, then rises; interrupt well after its best
+    X, y, X_val, y_val = overfitting_problem()
+    settings = dict(loss="mse", lr=0.05, batch_size=8, validation=(X_val, y_val), seed=1,
+                    patience=1000, progress=False)
+    full = fit(MLP([1, 8, 1], activation="tanh", seed=1), X, y, epochs=120, **settings)
+    best = int(np.argmin(full.val_loss)) + 1
+    assert best < 100
+    net = MLP([1, 8, 1], activation="tanh", seed=1)
+    params = {}
+    interrupt_at_step(monkeypatch, 100 * 4 + 2)  # 4 batches per epoch: inside epoch 101
+    with pytest.raises(KeyboardInterrupt) as info:
+        fit(net, X, y, epochs=200, restore_best=restore_best,
+            callback=recording_callback(net, params), **settings)
+    history = info.value.history
+    assert history.interrupted and history.stopped_epoch == 100
+    assert history.best_epoch == best and history.val_loss == full.val_loss[:100]
+    assert same_parameters(net, params[best if restore_best else 100])
+    if restore_best:
+        assert f"best epoch, {best}" in str(info.value)
+
+
+def test_a_real_ctrl_c_during_fit_keeps_a_consistent_run():
+    # SIGINT, as Ctrl-C or Jupyter's stop button sends it, in a fresh interpreter: the signal
+    # lands wherever fit happens to be (often inside numpy), not at a chosen line.
+    import signal
+    import subprocess
+
+    code = """if True:
+        import sys
+        import numpy as np
+        from mlp_core import MLP, fit
+        from mlp_core.training import TrainingInterrupted
+        rng = np.random.default_rng(0)
+        X = rng.normal(size=(2000, 20)); y = X @ rng.normal(size=20)
+        net = MLP([20, 64, 64, 1], seed=0)
+        def callback(epoch, history):
+            if epoch == 2:
+                print("running", flush=True)
+        try:
+            fit(net, X, y, loss="mse", lr=1e-3, epochs=100000, batch_size=4, seed=0,
+                callback=callback, progress=False)
+        except TrainingInterrupted as err:
+            h = err.history
+            same = net.loss(X, y, "mse") == h.train_loss[-1]
+            print("interrupted", err.epoch, len(h.train_loss), h.interrupted, same)
+    """
+    process = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout.readline().strip() == "running"
+        time.sleep(0.3)
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=60)
+    finally:
+        process.kill()
+    assert process.returncode == 0, err
+    word, epoch, recorded, flag, same = out.split()
+    # (recorded == epoch only if the signal came after the epoch was recorded)
+    assert word == "interrupted" and int(recorded) in (int(epoch) - 1, int(epoch))
+    assert int(recorded) >= 2
+    assert flag == "True" and same == "True"  # the weights are those of the last entry
+
+
 # --- progress bar ------------------------------------------------------------------------
 
 def _toy_regression():
