@@ -17,7 +17,7 @@ import numpy as np
 
 
 def short_repr(value):
-    """A short repr of a value for an error message."""
+    """Return a short repr of a value for an error message."""
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
@@ -283,7 +283,7 @@ def _real_targets(y, n_outputs, dtype):
 
 
 def class_labels(y, n_classes, loss_name, classes):
-    """y as int64 labels in 0..n_classes-1; errors name the loss and ``classes`` (its rule).
+    """Return y as int64 labels 0..n_classes-1; errors name the loss and ``classes`` (its rule).
 
     Parameters
     ----------

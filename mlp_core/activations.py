@@ -116,6 +116,17 @@ class Activation:
     output_range: str
 
     def __call__(self, z):
+        """Return σ(z), elementwise.
+
+        Parameters
+        ----------
+        z : ndarray of any shape
+            Pre-activations.
+
+        Returns
+        -------
+        ndarray of the same shape as z
+        """
         return self.function(z)
 
 

@@ -36,7 +36,7 @@ __all__ = ["gradient_check", "gradient_check_layers", "numerical_gradient", "rel
 
 
 def relative_error(a, b):
-    """‖a − b‖ / (‖a‖ + ‖b‖), 0 when both are zero.
+    """Return ‖a − b‖ / (‖a‖ + ‖b‖), or 0 when both are zero.
 
     Parameters
     ----------
@@ -166,7 +166,7 @@ def gradient_check_layers(net, X, y, *, loss="mse", lam=0.0, dropout=0.0, seed=N
 
 
 def _float64_copy(net):
-    """A shallow copy of ``net`` (same class and activation) holding float64 weights."""
+    """Return a shallow copy of ``net`` (same class and activation) holding float64 weights."""
     net64 = copy.copy(net)
     net64.dtype = np.dtype(np.float64)
     net64.weights = [W.astype(np.float64) for W in net.weights]
@@ -175,7 +175,7 @@ def _float64_copy(net):
 
 
 def gradient_check(net, X, y, *, loss="mse", lam=0.0, dropout=0.0, seed=None, eps=1e-6):
-    """The largest relative error between backpropagation and finite differences.
+    """Return the largest relative error between backpropagation and finite differences.
 
     Takes the same arguments as ``gradient_check_layers``.
 

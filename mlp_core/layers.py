@@ -111,7 +111,7 @@ def _check_weights(W):
 
 
 def _check_rows(a, name, W, columns, rule):
-    """``a`` as a 2-D array of W's dtype with ``columns`` columns (``rule`` says which)."""
+    """Return ``a`` as a 2-D array of W's dtype with ``columns`` columns (``rule`` says which)."""
     a = check_array(a, name, ndim=2, dtype=W.dtype)
     if a.shape[1] != columns:
         raise ValueError(

@@ -49,7 +49,7 @@ __all__ = [
 
 
 def log_softmax(scores):
-    """log softmax(s)_k = s_k − log Σ_j exp(s_j), along the last axis.
+    """Compute log softmax(s)_k = s_k − log Σ_j exp(s_j) along the last axis.
 
     The row maximum is subtracted first (which leaves the result unchanged), so exp never
     sees a positive number and never overflows.
@@ -226,7 +226,7 @@ class Loss:
 
 
 def _identity_link(scores):
-    """The squared error models ŷ itself."""
+    """Return the scores unchanged: the squared error models ŷ itself."""
     return scores
 
 

@@ -150,7 +150,7 @@ def memory_table(depths, batch_sizes, width=64, n_inputs=2, n_outputs=1, dtype=n
 
 
 def peak_bytes(func, *args, **kwargs):
-    """The most memory that ``func(*args, **kwargs)`` held at once, measured by tracemalloc.
+    """Return the most memory that ``func(*args, **kwargs)`` held at once, measured by tracemalloc.
 
     Counts every allocation made during the call (numpy arrays included) and not freed
     before the peak, including temporaries; the result of the call is discarded.

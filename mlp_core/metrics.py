@@ -90,7 +90,7 @@ def predict_classes(net, X=None, loss=None):
 
 
 def _classes_of_scores(scores, second, loss):
-    """The scores form of ``predict_classes``: ``(scores, loss)``."""
+    """Handle the scores form of ``predict_classes``: ``(scores, loss)``."""
     _refuse_misplaced_net("predict_classes(net, X, loss)", second, loss)
     if second is not None:
         if loss is None and isinstance(second, (str, Loss)):
@@ -291,7 +291,7 @@ def r2_score(y_true, y_pred):
 
 
 def _columns(a):
-    """A vector (n,) as one column (n, 1); a matrix as it is."""
+    """Return a vector (n,) as one column (n, 1) and a matrix as it is."""
     return a[:, None] if a.ndim == 1 else a
 
 
@@ -322,7 +322,7 @@ def _refuse_misplaced_net(form, *rest):
 
 
 def _check_outputs(loss, n_outputs):
-    """The Loss for ``loss``, after checking that ``n_outputs`` scores can give its classes."""
+    """Return the Loss for ``loss`` once ``n_outputs`` scores are known to give its classes."""
     loss_fn = get_loss(loss)
     if loss_fn.name == "cross_entropy" and n_outputs < 2:
         raise ValueError(

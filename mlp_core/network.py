@@ -176,7 +176,7 @@ class MLP:
         return sum(W.size + b.size for W, b in zip(self.weights, self.biases))
 
     def get_parameters(self):
-        """Copies of the weights and biases, e.g. to restore them later.
+        """Return copies of the weights and biases, e.g. to restore them later.
 
         Returns
         -------
@@ -220,6 +220,7 @@ class MLP:
         self.biases = [np.array(b, dtype=self.dtype) for b in biases]
 
     def __repr__(self):
+        """Return ``MLP(layer_sizes=..., activation=...)``."""
         return f"MLP(layer_sizes={self.layer_sizes}, activation={self.activation.name!r})"
 
     # --- forward propagation (§4.3) and backpropagation (§4.4) -------------------------

@@ -20,7 +20,7 @@ __all__ = ["Perceptron", "step"]
 
 
 def step(a):
-    """The threshold activation: 1 where a >= 0, else 0."""
+    """Apply the threshold activation: 1 where a >= 0, else 0."""
     return (np.asarray(a) >= 0).astype(np.int64)
 
 
@@ -58,10 +58,11 @@ class Perceptron:
         self.mistakes = []
 
     def __repr__(self):
+        """Return ``Perceptron(n_features=..., lr=...)``."""
         return f"Perceptron(n_features={self.n_features}, lr={self.lr})"
 
     def decision_function(self, X):
-        """w x + b for each row of X, the argument of g in Eq. (1).
+        """Compute w x + b for each row of X, the argument of g in Eq. (1).
 
         Returns
         -------
