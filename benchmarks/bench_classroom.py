@@ -70,6 +70,20 @@ def numpy_blas_threads():
 # --- the three peers: each returns (seconds per epoch, test accuracy) ---------------------
 
 def run_mlp_core(data, seed):
+    """Train the network with ``mlp_core.fit`` and time it.
+
+    Parameters
+    ----------
+    data : (ndarray, ndarray, ndarray, ndarray)
+        ``(X_train, X_test, y_train, y_test)`` from ``load_data``: float32 inputs of shape
+        (n, 64), int labels of shape (n,).
+    seed : int
+
+    Returns
+    -------
+    (float, float)
+        Seconds per epoch and test accuracy.
+    """
     X_train, X_test, y_train, y_test = data
     net = MLP(LAYER_SIZES, activation="relu", seed=seed, dtype=np.float32)
     start = time.perf_counter()
@@ -81,6 +95,20 @@ def run_mlp_core(data, seed):
 
 
 def run_numpy_floor(data, seed):
+    """Train the network with the bare numpy loop of ``numpy_floor`` and time it.
+
+    Parameters
+    ----------
+    data : (ndarray, ndarray, ndarray, ndarray)
+        ``(X_train, X_test, y_train, y_test)`` from ``load_data``: float32 inputs of shape
+        (n, 64), int labels of shape (n,).
+    seed : int
+
+    Returns
+    -------
+    (float, float)
+        Seconds per epoch and test accuracy.
+    """
     from numpy_floor import predict_floor, train_floor
 
     X_train, X_test, y_train, y_test = data
@@ -93,6 +121,20 @@ def run_numpy_floor(data, seed):
 
 
 def run_sklearn(data, seed):
+    """Train the network with scikit-learn's ``MLPClassifier`` and time it.
+
+    Parameters
+    ----------
+    data : (ndarray, ndarray, ndarray, ndarray)
+        ``(X_train, X_test, y_train, y_test)`` from ``load_data``: float32 inputs of shape
+        (n, 64), int labels of shape (n,).
+    seed : int
+
+    Returns
+    -------
+    (float, float)
+        Seconds per epoch and test accuracy.
+    """
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.neural_network import MLPClassifier
 
@@ -122,6 +164,20 @@ def run_sklearn(data, seed):
 
 
 def run_torch(data, seed):
+    """Train the network with PyTorch (``nn.Sequential`` and ``optim.SGD``) and time it.
+
+    Parameters
+    ----------
+    data : (ndarray, ndarray, ndarray, ndarray)
+        ``(X_train, X_test, y_train, y_test)`` from ``load_data``: float32 inputs of shape
+        (n, 64), int labels of shape (n,).
+    seed : int
+
+    Returns
+    -------
+    (float, float)
+        Seconds per epoch and test accuracy.
+    """
     import torch
     from torch import nn
 
@@ -159,10 +215,22 @@ def run_torch(data, seed):
 
 
 def measure(peers, data, repeats):
-    """Time every peer ``repeats`` times, taking turns (round-robin) so that a burst of load
-    from other processes hits all peers alike; one untimed warm-up run each first.
+    """Time every peer ``repeats`` times, taking turns, after one untimed warm-up run each.
 
-    Returns {name: (median s/epoch, best s/epoch, mean test accuracy)}.
+    Taking turns (round-robin) makes a burst of load from other processes hit all peers alike.
+
+    Parameters
+    ----------
+    peers : dict of str to callable
+        ``{name: run(data, seed) -> (seconds per epoch, test accuracy)}``.
+    data : (ndarray, ndarray, ndarray, ndarray)
+        ``(X_train, X_test, y_train, y_test)``.
+    repeats : int
+
+    Returns
+    -------
+    dict of str to (float, float, float)
+        ``{name: (median s/epoch, best s/epoch, mean test accuracy)}``.
     """
     for run in peers.values():
         run(data, SEED)
@@ -179,6 +247,18 @@ def measure(peers, data, repeats):
 
 
 def main(argv=None):
+    """Run the benchmark and print its report.
+
+    Parameters
+    ----------
+    argv : list of str or None
+        Command-line arguments (None: ``sys.argv[1:]``); see ``--help``.
+
+    Returns
+    -------
+    int
+        The exit status: 1 if --check is given and a goal fails, else 0.
+    """
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=count, default=5, help="timed runs per peer")
     parser.add_argument("--check", action="store_true", help="exit 1 if a goal fails")

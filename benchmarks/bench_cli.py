@@ -6,7 +6,7 @@ import argparse
 
 
 def count(text):
-    """argparse type for --repeats and --epochs: a whole number >= 1."""
+    """Parse a whole number >= 1: the argparse type of --repeats and --epochs."""
     try:
         value = int(text)
     except ValueError:

@@ -1,4 +1,4 @@
-"""Redraw time of the regularization lab: does a slider change come back within 250 ms?
+"""Time the regularization lab's redraws: a slider change should come back within 250 ms.
 
 A redraw is what a student waits for after releasing a slider: retraining the MLP (300
 epochs at the defaults), drawing the network with every unit's map, the decision boundary
@@ -58,7 +58,7 @@ DEFAULT_OUT = Path(__file__).resolve().parent / "regularization_lab.png"
 
 
 def time_control(lab, name, positions, repeats):
-    """Moving ``name`` to each position and back, ``repeats`` times.
+    """Move ``name`` to each position and back, ``repeats`` times, timing every redraw.
 
     Returns
     -------
@@ -79,6 +79,18 @@ def time_control(lab, name, positions, repeats):
 
 
 def main(argv=None):
+    """Run the benchmark and print its report.
+
+    Parameters
+    ----------
+    argv : list of str or None
+        Command-line arguments (None: ``sys.argv[1:]``); see ``--help``.
+
+    Returns
+    -------
+    int
+        The exit status: 1 if --check is given and a goal fails, else 0.
+    """
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="PNG of the lab figure")
     parser.add_argument("--repeats", type=count, default=3, help="passes over the positions")

@@ -64,7 +64,7 @@ def blas_config():
 
 
 def matmul_shapes(n_rows):
-    """The matmuls of one training step on ``n_rows`` samples, as (A, B) shape pairs.
+    """Return the matmuls of one training step on ``n_rows`` samples, as (A, B) shape pairs.
 
     Written in the layout mlp_core uses: forward h @ W.T, weight gradient δ.T @ h, error
     passed down δ @ W (W of shape (N_out, N_in), rows are samples).
@@ -150,6 +150,18 @@ def time_fit(X, y, epochs, seed):
 
 
 def main(argv=None):
+    """Run the benchmark and print its report.
+
+    Parameters
+    ----------
+    argv : list of str or None
+        Command-line arguments (None: ``sys.argv[1:]``); see ``--help``.
+
+    Returns
+    -------
+    int
+        The exit status: 1 if --check is given and a goal fails, else 0.
+    """
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=count, default=3, help="epochs per timed fit")
     parser.add_argument("--repeats", type=count, default=5, help="timed fits (best is kept)")

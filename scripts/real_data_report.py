@@ -47,6 +47,18 @@ def report(name, recipe, metric, goal, seeds):
 
 
 def main(argv=None):
+    """Run the benchmark and print its report.
+
+    Parameters
+    ----------
+    argv : list of str or None
+        Command-line arguments (None: ``sys.argv[1:]``); see ``--help``.
+
+    Returns
+    -------
+    int
+        The exit status: 1 if --check is given and a goal fails, else 0.
+    """
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, nargs="+", default=[0], help="seeds to run")
     parser.add_argument("--check", action="store_true", help="exit 1 if a goal is missed")
