@@ -6,12 +6,12 @@ in this folder for how to use them.
 
 
 def weight_shapes(layer_sizes):
-    """The shapes (N_l, N_{l-1}) of W^(1), ..., W^(L+1)."""
+    """Return the shapes (N_l, N_{l-1}) of W^(1), ..., W^(L+1)."""
     return [(layer_sizes[l], layer_sizes[l - 1]) for l in range(1, len(layer_sizes))]
 
 
 def count_parameters(layer_sizes):
-    """The number of weights and biases: Σ_l N_l N_{l-1} + N_l."""
+    """Return the number of weights and biases: Σ_l N_l N_{l-1} + N_l."""
     total = 0
     for l in range(1, len(layer_sizes)):
         total += layer_sizes[l] * layer_sizes[l - 1] + layer_sizes[l]
@@ -19,5 +19,5 @@ def count_parameters(layer_sizes):
 
 
 def layer_output_shapes(layer_sizes, n_samples):
-    """The shapes (n_samples, N_l) of z^(1), ..., z^(L+1) for a batch, rows being samples."""
+    """Return the shapes (n_samples, N_l) of z^(1), ..., z^(L+1) for a batch, rows being samples."""
     return [(n_samples, size) for size in layer_sizes[1:]]

@@ -9,12 +9,12 @@ import numpy as np
 
 
 def dense_forward(h_prev, W, b):
-    """z = h_prev Wᵀ + b, one row per sample (Eq. 11)."""
+    """Compute z = h_prev Wᵀ + b, one row per sample (Eq. 11)."""
     return h_prev @ W.T + b
 
 
 def l2_penalty(weights, lam):
-    """s = λ/2 Σ_l ‖W^(l)‖²_F over the weight matrices (Eq. 15)."""
+    """Compute s = λ/2 Σ_l ‖W^(l)‖²_F over the weight matrices (Eq. 15)."""
     total = 0.0
     for W in weights:
         total += np.sum(W ** 2)

@@ -6,12 +6,12 @@ in this folder for how to use them.
 
 
 def sgd_step(params, grads, lr):
-    """New arrays θ − η g for every parameter; the inputs stay unchanged."""
+    """Return new arrays θ − η g for every parameter; the inputs stay unchanged."""
     return [theta - lr * g for theta, g in zip(params, grads)]
 
 
 def minibatch_indices(n, batch_size, rng):
-    """A random permutation of range(n) cut into batches of batch_size (the last may be shorter)."""
+    """Return a random permutation of range(n) cut into batches of batch_size (last may be shorter)."""
     order = rng.permutation(n)
     return [order[start:start + batch_size] for start in range(0, n, batch_size)]
 

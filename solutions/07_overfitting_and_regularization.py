@@ -12,7 +12,7 @@ def dropout_mask(shape, p, rng):
 
 
 def should_stop(val_losses, patience, min_delta):
-    """True when the patience rule stops training after the last epoch."""
+    """Return True when the patience rule stops training after the last epoch."""
     best = float("inf")
     wait = 0
     stop = False

@@ -27,7 +27,7 @@ SOLUTIONS = Path(__file__).resolve().parent
 
 
 def solution_sources():
-    """The reference solutions as source text, ``{exercise name: "def name(...): ..."}``."""
+    """Return the reference solutions as source text, ``{exercise name: "def name(...): ..."}``."""
     sources = {}
     for path in sorted(SOLUTIONS.glob("0*.py")):
         text = path.read_text(encoding="utf-8")
