@@ -11,7 +11,7 @@ def sgd_step(params, grads, lr):
 
 
 def minibatch_indices(n, batch_size, rng):
-    """Return a random permutation of range(n) cut into batches of batch_size, the last shorter."""
+    """Return range(n) shuffled and cut into batches of batch_size (the last may be shorter)."""
     order = rng.permutation(n)
     return [order[start:start + batch_size] for start in range(0, n, batch_size)]
 
