@@ -54,6 +54,9 @@ def dropout_mask(shape, p, rng, dtype=np.float64, check=True):
         Probability of dropping a unit, in [0, 1).
     rng : numpy.random.Generator
     dtype : numpy dtype
+        Of the mask. The uniform numbers that decide which units drop are drawn in float64
+        whatever ``dtype`` is, so float32 and float64 runs with the same seed drop the same
+        units (and leave ``rng`` in the same state).
     check : bool
         Check ``p`` and ``rng`` first; ``MLP.forward`` passes False once it has.
 
@@ -64,9 +67,7 @@ def dropout_mask(shape, p, rng, dtype=np.float64, check=True):
     if check:
         p = check_dropout(p)
         rng = check_rng(rng)
-    dtype = np.dtype(dtype)
-    uniform_dtype = np.float32 if dtype == np.float32 else np.float64
-    keep = rng.random(shape, dtype=uniform_dtype) >= p
+    keep = rng.random(shape) >= p  # float64 for every dtype: one seed, one mask
     return keep * np.asarray(1.0 / (1.0 - p), dtype=dtype)
 
 

@@ -52,6 +52,26 @@ def test_dropout_mask_float32(rng):
     assert set(np.unique(mask)) <= {np.float32(0.0), np.float32(1 / 0.75)}
 
 
+@pytest.mark.parametrize("p", [0.1, 0.5, 0.8])
+def test_float32_and_float64_drop_the_same_units_from_the_same_seed(p):
+    rng32, rng64 = np.random.default_rng(3), np.random.default_rng(3)
+    m32 = dropout_mask((50, 40), p, rng32, np.float32)
+    m64 = dropout_mask((50, 40), p, rng64, np.float64)
+    assert m32.dtype == np.float32 and m64.dtype == np.float64
+    assert_array_equal(m32 == 0, m64 == 0)
+    assert_array_equal(m32, m64.astype(np.float32))
+    # and the generators are left in the same state: the draws after the mask agree too
+    assert rng32.random() == rng64.random()
+
+
+def test_float32_and_float64_networks_drop_the_same_units_in_training():
+    X = np.random.default_rng(0).normal(size=(8, 3))
+    caches = [MLP([3, 6, 5, 1], seed=0, dtype=dtype).forward(X, 0.5, np.random.default_rng(1))
+              for dtype in (np.float32, np.float64)]
+    for m32, m64 in zip(caches[0].masks, caches[1].masks):
+        assert_array_equal(m32 == 0, m64 == 0)
+
+
 def test_dropout_mask_depends_only_on_the_generator():
     a = dropout_mask((10, 10), 0.5, np.random.default_rng(3))
     b = dropout_mask((10, 10), 0.5, np.random.default_rng(3))
