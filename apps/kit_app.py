@@ -23,7 +23,7 @@ from urllib.parse import parse_qs
 import ipywidgets as widgets
 
 from mlp_core.plotting.regularization import regularization_grid_figure
-from mlp_core.plotting.style import figure_to_png
+from mlp_core.plotting.style import PANEL_DPI, figure_to_png
 from mlp_core.widgets import (
     activation_panel,
     backprop_panel,
@@ -33,7 +33,7 @@ from mlp_core.widgets import (
     training_panel,
     vanishing_panel,
 )
-from mlp_core.widgets.base import one_blas_thread, presenter_mode
+from mlp_core.widgets.base import PRESENTER_DPI, one_blas_thread, presenter_mode
 
 __all__ = ["APPS", "PRESENTER_CSS", "app", "presenter_requested", "show"]
 
@@ -53,15 +53,15 @@ APPS = {
 #: their titles).
 PRESENTER_CSS = """<style>
 .kit-app.kit-presenter {
-  --jp-widgets-font-size: 20px;
-  --jp-widgets-inline-height: 36px;
-  --jp-widgets-inline-label-width: 150px;
-  --jp-widgets-inline-width: 460px;
-  --jp-widgets-slider-handle-size: 20px;
-  font-size: 20px;
+  --jp-widgets-font-size: 18px;
+  --jp-widgets-inline-height: 30px;
+  --jp-widgets-inline-label-width: 140px;
+  --jp-widgets-inline-width: 430px;
+  --jp-widgets-slider-handle-size: 18px;
+  font-size: 18px;
 }
 .kit-app { --jp-widgets-horizontal-tab-width: 220px; }
-.kit-app .kit-app-title h2 { margin: 0.2em 0; }
+.kit-app .kit-app-title h2 { margin: 0; font-size: 1.5em; }
 </style>"""
 
 #: Height in pixels the grid may take on screen: the 1080 rows of a projector less the
@@ -114,7 +114,7 @@ class _Grid:
             with one_blas_thread():
                 self.figure, self.accuracy = regularization_grid_figure()
         height = self.figure.get_size_inches()[1]
-        dpi = 150 if presenter else 100
+        dpi = PRESENTER_DPI if presenter else PANEL_DPI
         self.image.value = figure_to_png(self.figure, dpi=min(dpi, GRID_HEIGHT_PX / height))
         self.note.value = ("Each cell: a fresh network at the lab's defaults with that λ "
                            "(Eq. 15); val = validation accuracy, train = training accuracy. "

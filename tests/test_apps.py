@@ -173,7 +173,8 @@ def test_an_app_started_in_presenter_mode_draws_large(kit_app, default_dpi):
     assert box.toggle.value and "kit-presenter" in box._dom_classes
     width = png_width(box.panels[0].image.value)
     box.toggle.value = False
-    assert width == pytest.approx(png_width(box.panels[0].image.value) * 1.5, abs=2)
+    assert width == pytest.approx(png_width(box.panels[0].image.value) * PRESENTER_DPI
+                                  / PANEL_DPI, abs=2)
 
 
 @pytest.mark.parametrize("environ, expected", [

@@ -4,10 +4,13 @@ Each app is served the way ``make demo APP=<name>`` serves it (``apps/serve.py``
 127.0.0.1 with a token, the kit's template). A test opens it and checks: no code input on
 the page, no error or stderr output (on the page or from the kernel), no request to any
 other host, and moving a slider redraws the figure (the image's ``src`` changes).
-The lab is opened with ``?presenter=1``, then switched back with its Presenter toggle (the
-picture shrinks by 1.5), and its projector grid tab is opened. A screenshot of each app
-(the lab's in presenter mode, as on a 1920 × 1080 projector) goes to
-test-artifacts/browser/app_<name>.png.
+The lab is opened with ``?presenter=1`` (its picture must fit the 1920 × 1080 screen), then
+switched back with its Presenter toggle (the picture shrinks from PRESENTER_DPI to
+PANEL_DPI), and its projector grid tab is opened. A screenshot of each app (the lab's in
+presenter mode, as on a projector) goes to test-artifacts/browser/app_<name>.png. In the lab
+app, a scenario button changes the picture, a click on the boundary map adds a point where
+it was clicked, and the state string pasted into a second app (a new kernel) rebuilds the
+identical picture.
 """
 
 from __future__ import annotations
@@ -19,6 +22,10 @@ import time
 from pathlib import Path
 
 import pytest
+
+from mlp_core.plotting.regularization import LAB_FIGSIZE as LAB_INCHES
+from mlp_core.plotting.style import PANEL_DPI
+from mlp_core.widgets.base import PRESENTER_DPI
 
 from .conftest import REPORT
 from .kernellog import KernelLog
@@ -150,10 +157,14 @@ def test_lab_app_loads_without_code_redraws_and_switches_presenter_mode(lab_app,
     seconds, log = open_app(app_page, lab_app, ".regularization-lab", presenter=1)
     lab = app_page.locator(".kit-app-lab .regularization-lab")
     image = lab.locator("img.widget-image").first
+    app_page.screenshot(path=artifacts / "app_lab.png")
     assert app_page.locator(".kit-app.kit-presenter").count() == 1
     large = natural_width(image)
-    assert large >= 1700, f"presenter mode: the lab figure is {large} pixels wide"
-    app_page.screenshot(path=artifacts / "app_lab.png")
+    assert large == round(LAB_INCHES[0] * PRESENTER_DPI), f"presenter mode: {large} pixels wide"
+    picture = image.bounding_box()
+    assert picture["y"] + picture["height"] <= VIEWPORT["height"], (
+        f"presenter mode: the lab's picture ends at y = {picture['y'] + picture['height']}, "
+        f"below a 1920 x 1080 screen")
     problems = page_problems(app_page, log)
 
     name, redraw = move_slider_and_wait(app_page, lab)
@@ -165,7 +176,7 @@ def test_lab_app_loads_without_code_redraws_and_switches_presenter_mode(lab_app,
     app_page.wait_for_function("([img, width]) => img.complete && img.naturalWidth < width",
                                arg=[image.element_handle(), large], timeout=30_000)
     small = natural_width(image)
-    assert small == pytest.approx(large / 1.5, rel=0.01), (large, small)
+    assert small == round(LAB_INCHES[0] * PANEL_DPI), (large, small)
 
     start = time.perf_counter()
     app_page.get_by_role("tab", name=re.compile("Grid")).click()
@@ -198,4 +209,108 @@ def test_section_app_loads_without_code_and_redraws(app, selector, chromium_path
         problems += page_problems(app_page, log)
     REPORT.append(f"app {app}: loaded in {seconds:.1f} s; slider {name!r} to new image "
                   f"{redraw:.2f} s")
+    assert not problems, "\n".join(dict.fromkeys(problems))
+
+
+# --- the lab's scenarios, students' points and shareable state, in the app (issue 13) ------
+
+def png_bytes(page, image):
+    """The PNG bytes the page shows in ``image`` (read back from its blob: URL)."""
+    data = image.evaluate("""async img => {
+      const buffer = await (await fetch(img.src)).arrayBuffer();
+      return Array.from(new Uint8Array(buffer));
+    }""")
+    return bytes(data)
+
+
+def settled(page, image, quiet_ms=1500, timeout=60.0):
+    """Wait until ``image`` has shown the same picture for ``quiet_ms`` (the lab replays a
+    run as a few pictures); return its ``src``."""
+    deadline = time.monotonic() + timeout
+    src, since = image_src(image), time.monotonic()
+    while time.monotonic() < deadline:
+        page.wait_for_timeout(200)
+        now = image_src(image)
+        if now != src:
+            src, since = now, time.monotonic()
+        elif time.monotonic() - since > quiet_ms / 1000:
+            return src
+    raise TimeoutError(f"the picture kept changing for {timeout} s")
+
+
+def state_field(lab):
+    return lab.locator(".lab-state input")
+
+
+def map_center(preset):
+    """Where the lab's boundary map is in its picture after ``preset`` (fractions of the
+    width and height from the top left), the (x₁, x₂) there, and the preset's settings,
+    from the same lab built in this process."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from mlp_core.widgets import regularization_lab
+
+    lab = regularization_lab()
+    lab.load_preset(preset)
+    x0, y0, x1, y1 = lab.figure_maker.axes[1].get_position().extents
+    fx, fy = (x0 + x1) / 2, 1 - (y0 + y1) / 2
+    return (fx, fy), lab.figure_maker.data_point(fx, fy), lab.values
+
+
+def test_lab_app_preset_click_point_and_state_round_trip(lab_app, app_page, browser):
+    from mlp_core.widgets import regularization_lab
+
+    _, log = open_app(app_page, lab_app, ".regularization-lab")
+    lab = app_page.locator(".kit-app-lab .regularization-lab")
+    image = lab.locator("img.widget-image").first
+    before = settled(app_page, image)
+
+    # A scenario is one click: the picture changes and its caption says what to look at.
+    lab.locator(".lab-presets button", has_text=re.compile("^overfitting$")).click()
+    app_page.wait_for_function("([img, src]) => img.src !== src",
+                               arg=[image.element_handle(), before])
+    assert "overfitting" in lab.locator(".lab-preset-caption").inner_text()
+    after_preset = settled(app_page, image)
+    state_before = state_field(lab).input_value()
+
+    # A click on the boundary map adds a point of the selected class (0): the network
+    # retrains, the picture changes, and the state lists the point where it was clicked.
+    (fx, fy), (x1, x2), settings = map_center("overfitting")
+    box = image.bounding_box()
+    image.click(position={"x": fx * box["width"], "y": fy * box["height"]})
+    app_page.wait_for_function("([field, old]) => field.value !== old",
+                               arg=[state_field(lab).element_handle(), state_before])
+    shown = settled(app_page, image)
+    assert shown != after_preset
+    text = state_field(lab).input_value()
+    state = regularization_lab(state=text).state()
+    assert len(state["points"]) == 1
+    (px1, px2, label), = state["points"]
+    assert label == 0 and abs(px1 - x1) < 0.05 and abs(px2 - x2) < 0.05, (state, x1, x2)
+    assert state["settings"] == settings
+    picture = png_bytes(app_page, image)
+    problems = page_problems(app_page, log)
+
+    # The state string, pasted into a fresh app (a new kernel), rebuilds the same picture.
+    context = browser.new_context(viewport=VIEWPORT)
+    try:
+        other = context.new_page()
+        other.set_default_timeout(60_000)
+        other.foreign = []
+        _, other_log = open_app(other, lab_app, ".regularization-lab")
+        other_lab = other.locator(".kit-app-lab .regularization-lab")
+        other_image = other_lab.locator("img.widget-image").first
+        first = settled(other, other_image)
+        state_field(other_lab).fill(text)
+        state_field(other_lab).press("Enter")
+        other.wait_for_function("([img, src]) => img.src !== src",
+                                arg=[other_image.element_handle(), first])
+        settled(other, other_image)
+        assert state_field(other_lab).input_value() == text
+        assert png_bytes(other, other_image) == picture
+        problems += page_problems(other, other_log)
+    finally:
+        with contextlib.suppress(Exception):
+            context.close()
     assert not problems, "\n".join(dict.fromkeys(problems))
