@@ -427,3 +427,43 @@ def test_a_click_on_the_boundary_adds_or_removes_a_point():
     lab._on_click({**click, "shiftKey": True})
     assert lab.points == []
     assert "lab-point-class" in lab.point_class._dom_classes
+
+
+# --- extras (issue 12, item 5) -----------------------------------------------------------
+
+def test_summary_has_the_validation_confusion_matrix():
+    from mlp_core.metrics import predict_classes
+    from mlp_core.widgets.regularization import confusion_counts
+
+    np.testing.assert_array_equal(confusion_counts([0, 0, 1, 1, 1], [0, 1, 1, 1, 0]),
+                                  [[1, 1], [1, 2]])
+    lab = regularization_lab()
+    run = lab.run
+    counts = confusion_counts(run.y_val, predict_classes(run.net, run.X_val,
+                                                         "binary_cross_entropy"))
+    assert counts.sum() == len(run.y_val)
+    assert np.trace(counts) / counts.sum() == run.accuracy(run.X_val, run.y_val)
+    assert (f"class 0: {counts[0, 0]} right, {counts[0, 1]} taken for class 1; "
+            f"class 1: {counts[1, 1]} right, {counts[1, 0]} taken for class 0") in \
+        lab.summary.value
+
+
+def test_the_previous_run_stays_as_a_ghost_when_asked():
+    lab = regularization_lab()
+    first = list(lab.history.val_loss)
+    lab.set(lam=0.01)
+    assert lab.figure_maker.ghost is None  # off by default
+    plain = lab.image.value
+    lab.ghost_box.value = True
+    lab.set(lam=0.02)
+    maker = lab.figure_maker
+    assert list(maker._ghost_val.get_ydata()) == list(_lab_run(lam=0.01).history.val_loss)
+    assert lab.image.value != plain
+    assert "previous run" in [t.get_text() for t in maker.axes[2].get_legend().get_texts()]
+    lab.set(lam=0.0)
+    assert list(maker._ghost_val.get_ydata()) == list(_lab_run(lam=0.02).history.val_loss)
+    lab.ghost_box.value = False
+    assert maker.ghost is None and lab.history.val_loss == first
+    fresh = regularization_lab()
+    assert lab.image.value == fresh.image.value  # no trace of the ghost left
+    assert "lab-ghost" in lab.ghost_box._dom_classes

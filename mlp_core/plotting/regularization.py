@@ -282,9 +282,11 @@ def unit_maps(net, grid, resolution=LAB_RESOLUTION, step=NEURON_STEP):
     return maps, prob
 
 
-def loss_limits(history, low=0.02, high=2.0):
-    """y range of the lab's loss axis: [0.02, 2], widened to whole decades to fit the losses."""
-    values = np.asarray([*history.train_loss, *history.val_loss], dtype=float)
+def loss_limits(*histories, low=0.02, high=2.0):
+    """y range of the lab's loss axis: [0.02, 2], widened to whole decades to fit the losses
+    of every History given (None is skipped)."""
+    values = np.asarray([v for h in histories if h is not None
+                         for v in (*h.train_loss, *h.val_loss)], dtype=float)
     values = values[np.isfinite(values) & (values > 0)]
     if values.size:
         if values.min() < low:
@@ -318,6 +320,8 @@ class LabFigure:
         The figure (made at the first frame; made again when the layout changes).
     maps : list of ndarray
         What the last frame's unit maps show, from ``unit_maps`` (for tests).
+    ghost : History or None
+        A previous run whose loss curves are drawn in grey behind the current ones.
     relayouts : int
         Full layouts made so far (a frame that needs none costs ~30 ms).
     """
@@ -327,6 +331,7 @@ class LabFigure:
         self.fig = None
         self.layout_key = self.net_key = None
         self.relayouts = 0
+        self.ghost = None
         self._seq = matplotlib.colormaps[CMAP]
         self._div = matplotlib.colormaps[DIVERGING_CMAP]
 
@@ -389,7 +394,8 @@ class LabFigure:
             return "all"
         # axis ranges are functions of the run alone, so a picture never depends on what the
         # figure showed before (same state, same PNG)
-        if (loss_limits(run.history) != self._loss_limits
+        if (loss_limits(run.history, self.ghost) != self._loss_limits
+                or (self.ghost is not None) != self._ghost_drawn
                 or epoch_limit(epochs, run.epoch if hasattr(run, "epoch")
                                else len(run.history.train_loss)) != self._x_max):
             return "all"
@@ -415,6 +421,11 @@ class LabFigure:
         self._val_line.set_data(epochs, np.minimum(h.val_loss, LOSS_CAP))
         self._best_line.set_xdata([h.best_epoch or 0] * 2)
         self._best_line.set_visible(h.best_epoch is not None)
+        ghost = self.ghost
+        if ghost is not None:
+            ghost_epochs = np.arange(1, len(ghost.train_loss) + 1)
+            self._ghost_train.set_data(ghost_epochs, np.minimum(ghost.train_loss, LOSS_CAP))
+            self._ghost_val.set_data(ghost_epochs, np.minimum(ghost.val_loss, LOSS_CAP))
 
     def _paint_units(self, maps):
         """Each shown unit's map, coloured and scaled to map_px², into the rendered pixels.
@@ -441,7 +452,8 @@ class LabFigure:
     @property
     def _dynamic(self):
         """The artists drawn every frame, in drawing order."""
-        return [self._edges, *self._dyn_map, self._train_line, self._val_line,
+        ghost = [self._ghost_train, self._ghost_val] if self._ghost_drawn else []
+        return [self._edges, *self._dyn_map, *ghost, self._train_line, self._val_line,
                 self._best_line]
 
     # --- layout: everything that does not change from frame to frame ----------------------
@@ -561,7 +573,8 @@ class LabFigure:
                 ha="center", va="top")
 
     def _layout_loss(self, ax, run, epochs):
-        self._loss_limits = loss_limits(run.history)
+        self._loss_limits = loss_limits(run.history, self.ghost)
+        self._ghost_drawn = self.ghost is not None
         self._x_max = epoch_limit(epochs, len(run.history.train_loss))
         ax.set_yscale("log")
         # plain "0.1" labels: the default "10⁻¹" is mathtext, ~50 ms to parse per layout
@@ -575,6 +588,10 @@ class LabFigure:
         self._train_line, = ax.plot([], [], color=CLASS_COLOURS[0], label="training")
         self._val_line, = ax.plot([], [], color=CLASS_COLOURS[1], ls="--", label="validation")
         self._best_line = ax.axvline(0, color="0.4", lw=0.8, ls=":")
+        # the previous run, when kept: grey, behind (labelled only while drawn)
+        self._ghost_train, = ax.plot([], [], color="0.65", lw=1.2, zorder=1.5,
+                                     label="previous run" if self._ghost_drawn else None)
+        self._ghost_val, = ax.plot([], [], color="0.65", lw=1.2, ls="--", zorder=1.5)
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=1, frameon=False)
 
 

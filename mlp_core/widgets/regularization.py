@@ -57,6 +57,7 @@ import numpy as np
 
 from .._checks import check_int, check_seed, short_repr
 from ..data import TOY_DATASETS
+from ..metrics import predict_classes
 from ..plotting.regularization import LabFigure, dropout_figure, early_stopping_figure
 from ..recipes import SteppingRun, toy_split, train_toy_network
 from ..regularization import dropout_mask, l2_penalty
@@ -155,7 +156,34 @@ def _lab_summary(run):
         f"{len(run.y_val)} validation points, network {run.net.layer_sizes}, full-batch "
         f"gradient descent with momentum {MOMENTUM}",
     ]
+    if run.error is None:
+        lines.append(_confusion_line(run))
     return "<br>".join(lines)
+
+
+def _confusion_line(run):
+    """HTML: the validation set's confusion matrix, one row per true class, in words."""
+    predicted = predict_classes(run.net, run.X_val, LOSS)
+    counts = confusion_counts(run.y_val, predicted)
+    rows = [f"class {k}: {counts[k, k]} right, {counts[k, 1 - k]} taken for class {1 - k}"
+            for k in (0, 1)]
+    return "validation confusion matrix (true class → predicted): " + "; ".join(rows)
+
+
+def confusion_counts(y_true, y_pred, n_classes=2):
+    """Counts ``C[i, j]`` of points of true class i predicted as class j.
+
+    Parameters
+    ----------
+    y_true, y_pred : ndarray of shape (n,), labels 0 .. n_classes − 1
+
+    Returns
+    -------
+    ndarray of shape (n_classes, n_classes), int
+    """
+    counts = np.zeros((n_classes, n_classes), dtype=int)
+    np.add.at(counts, (np.asarray(y_true, dtype=int), np.asarray(y_pred, dtype=int)), 1)
+    return counts
 
 
 #: Epochs trained per picture while playing, and per press of Step.
@@ -229,6 +257,7 @@ class RegularizationLab(Panel):
         self.frame_times = []  # perf_counter() when each picture's bytes were ready
         self._task = None  # the play loop or a replay: an asyncio.Task
         self._playing = False
+        self._replaying = False  # True between the pictures of a replayed change
         self._from_browser = False
         self.play_button = widgets.ToggleButton(description="Play", icon="play",
                                                 tooltip="Play / Pause: train continuously")
@@ -255,7 +284,7 @@ class RegularizationLab(Panel):
         super().__init__(controls, None, css_class="regularization-lab", columns=3,
                          title="Regularization lab (§4.6): overfitting, L2 and dropout")
         transport = widgets.HBox([self.play_button, self.step_button, self.reset_button,
-                                  self.epoch_label])
+                                  self.epoch_label, self.ghost_box])
         header, *rest = self.widget.children
         *control_rows, image, summary = rest
         # the summary stays the last child: the browser tests watch it there
@@ -326,7 +355,7 @@ class RegularizationLab(Panel):
         """Back to epoch 0: the same seed, the current settings (playing goes on)."""
         if not self._playing:
             self._cancel_task()
-        self.run = self._new_run()
+        self.run = self._next_run()
         self._show()
 
     # --- what a change of a control does ------------------------------------------------
@@ -343,19 +372,30 @@ class RegularizationLab(Panel):
         values = self.values
         if self._playing and self.run is not None:
             if self._structure_now() != self._structure:
-                self.run = self._new_run()  # epoch 0, playing goes on
+                self.run = self._next_run()  # epoch 0, playing goes on
             else:
                 for key in LIVE:  # used by the play loop's next epoch
                     setattr(self.run, key, values[key])
             return
         self._cancel_task()
-        self.run = self._new_run()
+        self.run = self._next_run()
         if from_browser and _loop_running():
             self._task = asyncio.ensure_future(self._replay(values["epochs"], start))
             return
         with one_blas_thread():
             self.run.advance(values["epochs"])
         self._show(start)
+
+    def _next_run(self):
+        """A new run at epoch 0; the one shown becomes the ghost if ghosts are kept."""
+        if self.ghost_box.value and self.run is not None and self.run.epoch:
+            self.figure_maker.ghost = self.run.history
+        return self._new_run()
+
+    def _on_ghost_box(self, change):
+        if not change["new"]:
+            self.figure_maker.ghost = None
+            self._show()
 
     def _new_run(self):
         values = self.values
@@ -384,18 +424,20 @@ class RegularizationLab(Panel):
     async def _replay(self, epochs, start):
         """The whole run in a few pictures: the first after REPLAY_BUDGET s of training."""
         budget = REPLAY_BUDGET
-        while self.run.epoch < epochs and self.run.error is None:
+        while True:
             budget_end = time.perf_counter() + budget
             budget *= 3
             with one_blas_thread():
                 while self.run.epoch < epochs and time.perf_counter() < budget_end:
                     if not self.run.advance(min(EPOCHS_PER_FRAME, epochs - self.run.epoch)):
                         break
+            done = self.run.epoch >= epochs or self.run.error is not None
+            self._replaying = not done  # the state row shows only the whole run
             self._show(start)
+            if done:
+                return
             start = time.perf_counter()
             await asyncio.sleep(0.005)
-        if self.run.epoch == 0:
-            self._show(start)  # diverged in the first epoch: still one picture
 
     # --- the picture ----------------------------------------------------------------------
 
@@ -419,7 +461,7 @@ class RegularizationLab(Panel):
         if self.points:
             self.summary.value += (f"<br>your points: <b>{len(self.points)}</b> (added to "
                                    "the training set)")
-        if not self._playing:  # while playing, only the picture and the epoch are sent
+        if not (self._playing or self._replaying):  # only the picture and epoch meanwhile
             self._show_state()
         self.redraws += 1
         self.frames += 1
@@ -428,6 +470,7 @@ class RegularizationLab(Panel):
         self.frame_times.append(now)
 
     def _cancel_task(self):
+        self._replaying = False
         task, self._task = self._task, None
         if task is not None and not task.done() and task is not _current_task():
             task.cancel()
@@ -482,6 +525,11 @@ class RegularizationLab(Panel):
         self.load_upload.observe(self._on_upload, names="value")
         self.state_row = widgets.HBox([self.state_text, self.save_link, self.load_upload])
         self._state_shown = None
+        self.ghost_box = widgets.Checkbox(
+            value=False, description="keep the previous run as a ghost", indent=False,
+            tooltip="the loss curves of the run before a change stay in grey")
+        self.ghost_box.add_class("lab-ghost")
+        self.ghost_box.observe(self._on_ghost_box, names="value")
 
     @property
     def presets(self):
@@ -542,10 +590,12 @@ class RegularizationLab(Panel):
                                  f"are {', '.join(self.controls)}")
             check_control_value(name, self.controls[name], value)
         self.pause()
+        self.preset_caption.value = (f"<b>saved state</b>: epoch {state['epoch']}, "
+                                     f"{len(state['points'])} added points")
         self.points = [[float(x1), float(x2), int(label)] for x1, x2, label in state["points"]]
         self._set_quietly(settings)
         start = time.perf_counter()
-        self.run = self._new_run()
+        self.run = self._next_run()
         ends = [first - 1 for first, *_ in trained_with[1:]] + [state["epoch"]]
         with one_blas_thread():
             for (_, lam, dropout, lr), end in zip(trained_with, ends):
