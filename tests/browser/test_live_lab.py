@@ -182,3 +182,88 @@ def test_live_lab_plays_pauses_resets_and_answers(live_page, live_server, artifa
         f"{report['load_average_before']} -> {report['load_average_after']}")
     problems = output_problems(page) + kernel_log.problems
     assert not problems, "\n".join(problems)
+
+
+def summary_numbers(panel):
+    """The gap, the two losses and the point count the lab's summary shows."""
+    text = panel.locator(":scope > .widget-html").last.inner_text()
+    numbers = re.findall(r"\d+\.\d+", text)
+    points = re.search(r"your points: (\d+)", text)
+    return numbers, int(points.group(1)) if points else 0
+
+
+def wait_new_image(panel, before, timeout=30_000):
+    panel.page.wait_for_function(
+        "([sel, n]) => document.querySelector(sel).__live.images.length > n",
+        arg=[LAB, before], timeout=timeout)
+
+
+def state_shown(panel):
+    return panel.locator(".lab-state input").input_value()
+
+
+def wait_new_state(panel, old, timeout=10.0):
+    """The lab-state text once it differs from ``old``."""
+    deadline = time.monotonic() + timeout
+    while (text := state_shown(panel)) == old:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"lab-state did not change in {timeout} s")
+        panel.page.wait_for_timeout(50)
+    return text
+
+
+def test_presets_clicks_and_state_round_trip(live_page, live_server, artifacts):
+    from .kernellog import KernelLog
+
+    page = live_page
+    kernel_log = KernelLog().attach(page)
+    open_notebook(page, live_server, NOTEBOOK, workspace=f"live-{secrets.token_hex(4)}")
+    run_all(page)
+    panel = page.locator(LAB).first
+    page.wait_for_function(f"() => document.querySelector('{LAB} > img.widget-image')"
+                           "?.src.startsWith('blob:')")
+    panel.evaluate(_RECORD_JS)
+
+    # A preset button changes the picture and shows its caption.
+    presets = panel.locator(".lab-presets button")
+    assert presets.count() >= 6
+    before = images(panel)
+    panel.locator(".lab-presets button", has_text="L2 to the rescue").click()
+    wait_new_image(panel, before)
+    wait_run_shown(panel, 300)
+    assert "L2 to the rescue" in panel.locator(".lab-preset-caption").inner_text()
+    l2_numbers, points = summary_numbers(panel)
+    assert points == 0
+
+    # A click on the boundary map adds a point of the selected class.
+    panel.locator(".lab-point-class button", has_text="class 1").click()
+    image = panel.locator(":scope > img.widget-image")
+    box = image.bounding_box()
+    before, l2_state = images(panel), state_shown(panel)
+    image.click(position={"x": box["width"] * 0.665, "y": box["height"] * 0.42})
+    wait_new_image(panel, before)
+    wait_run_shown(panel, 300)
+    state = wait_new_state(panel, l2_state)  # sent with the whole run's last picture
+    clicked_numbers, points = summary_numbers(panel)
+    assert points == 1 and clicked_numbers != l2_numbers
+
+    # Another scenario, then the state pasted back: the same numbers as before.
+    before = images(panel)
+    panel.locator(".lab-presets button", has_text="overfitting").click()
+    wait_new_image(panel, before)
+    wait_run_shown(panel, 300)
+    page.wait_for_timeout(300)
+    assert summary_numbers(panel) != (clicked_numbers, 1)
+    before = images(panel)
+    field = panel.locator(".lab-state input")
+    field.fill(state)
+    field.press("Enter")
+    wait_new_image(panel, before)
+    wait_run_shown(panel, 300)
+    page.wait_for_timeout(300)
+    assert summary_numbers(panel) == (clicked_numbers, 1)
+    assert "saved state" in panel.locator(".lab-preset-caption").inner_text()
+
+    screenshot_panel(panel, artifacts / "live_lab_points.png")
+    problems = output_problems(page) + kernel_log.problems
+    assert not problems, "\n".join(problems)
