@@ -100,6 +100,7 @@ class Dataset:
     name: str = "dataset"
 
     def __post_init__(self):
+        """Check the fields: the task, the shapes of X and y, and the feature and class names."""
         if self.task not in ("regression", "classification"):
             raise ValueError(
                 f"task must be 'regression' or 'classification', got {self.task!r}"
@@ -126,12 +127,13 @@ class Dataset:
         return None if self.target_names is None else len(self.target_names)
 
     def __repr__(self) -> str:
+        """Return ``Dataset(name, X=shape, task=...)``, with the class count if any."""
         classes = "" if self.n_classes is None else f", {self.n_classes} classes"
         return f"Dataset({self.name!r}, X={self.X.shape}, task={self.task!r}{classes})"
 
 
 def find_data_file(path, filename: str, loader: str, what: str) -> Path:
-    """The file a loader reads: ``path`` (a file or a folder), else NNDATA_DIR, else DATA_DIR.
+    """Find the file a loader reads: ``path`` (a file or a folder), else NNDATA_DIR, else DATA_DIR.
 
     Parameters
     ----------
@@ -183,7 +185,7 @@ def excerpt(text: str) -> str:
 
 
 def _is_blank(fields) -> bool:
-    """True for a line with no data: empty, or only spaces, tabs and commas."""
+    """Return True for a line with no data: empty, or only spaces, tabs and commas."""
     return not "".join(fields).strip()
 
 

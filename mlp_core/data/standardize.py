@@ -52,6 +52,7 @@ class Standardizer:
         self.scale_ = None
 
     def __repr__(self) -> str:
+        """Return ``Standardizer(n_features=...)``, or say that it is not fitted yet."""
         if self.mean_ is None:
             return "Standardizer(not fitted)"
         return f"Standardizer(n_features={self.mean_.shape[0]})"
@@ -119,8 +120,10 @@ class Standardizer:
         return self
 
     def _checked(self, X, name: str) -> np.ndarray:
-        """Return ``X`` as a finite float matrix, after checking that we are fitted and widths
-        match."""
+        """Return ``X`` as a finite float matrix of the fitted width.
+
+        Raises RuntimeError before ``fit`` and ValueError when the widths do not match.
+        """
         if self.mean_ is None:
             raise RuntimeError("this Standardizer is not fitted yet: call fit(X_train) first")
         X = self._as_matrix(X, name)

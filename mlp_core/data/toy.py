@@ -82,7 +82,7 @@ def make_moons(n: int = 200, noise: float = 0.15, seed=None):
 
 
 def make_circles(n: int = 200, noise: float = 0.1, seed=None):
-    """A small ring (radius 0.6) inside a larger ring (radius 1.5), both centred on 0.
+    """Make a small ring (radius 0.6) inside a larger ring (radius 1.5), both centred on 0.
 
     Parameters
     ----------
@@ -205,7 +205,7 @@ def make_toy(name: str, n: int = 200, noise: float | None = None, seed=None):
 
 
 def separable_data(n=40, seed=0, margin=0.1):
-    """A linearly separable 2-D set: uniform points on either side of x2 = -0.5 x1 + 0.9.
+    """Make a linearly separable 2-D set: uniform points on either side of x2 = -0.5 x1 + 0.9.
 
     Points closer than ``margin`` to that line are left out, so a separating line with
     margin ``margin`` exists and the perceptron rule is sure to converge.

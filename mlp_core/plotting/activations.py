@@ -26,7 +26,7 @@ _FLOOR = 1e-60
 
 
 def activation_look(name):
-    """The colour and marker of ``ACTIVATIONS[name]``, the same in every figure of this module.
+    """Return the colour and marker of ``ACTIVATIONS[name]``, the same in every figure here.
 
     Colours come from the current style's cycle, so call it inside a ``styled`` function.
 

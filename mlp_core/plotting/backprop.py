@@ -16,14 +16,14 @@ __all__ = ["backprop_figure", "plot_signed_matrix"]
 
 
 def _symmetric_limit(*arrays):
-    """max |entry| over the finite entries (1 if all are 0): the colour scale's ±limit."""
+    """Return max |entry| over the finite entries (1 if all are 0): the colour scale's ±limit."""
     finite = np.concatenate([np.abs(a[np.isfinite(a)]).ravel() for a in arrays])
     return float(finite.max()) if finite.size and finite.max() > 0 else 1.0
 
 
 def plot_signed_matrix(ax, M, *, title=None, xlabel=None, ylabel=None, colorbar_label=None,
                        vmax=None):
-    """A heatmap of a signed matrix, coloured symmetrically around 0.
+    """Draw a heatmap of a signed matrix, coloured symmetrically around 0.
 
     Parameters
     ----------

@@ -19,7 +19,7 @@ _GRID = 160
 
 
 def _class_colours():
-    """The first two colours of the current (colour-blind-safe) cycle."""
+    """Return the first two colours of the current (colour-blind-safe) cycle."""
     return mpl.rcParams["axes.prop_cycle"].by_key()["color"][:2]
 
 
@@ -103,7 +103,7 @@ def perceptron_figure(X, y, w, b, *, lim=2.5):
 
 @styled
 def perceptron_learning_figure(X, y, w, b, mistakes, *, epoch=None, highlight=None, lim=2.5):
-    """The line after some updates (left) and the mistakes in each epoch (right).
+    """Draw the line after some updates (left) and the mistakes in each epoch (right).
 
     Parameters
     ----------

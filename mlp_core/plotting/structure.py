@@ -30,7 +30,7 @@ _DROPPED_FILL = "0.88"
 
 
 def _shown_units(size, max_units):
-    """Indices of the units drawn for a layer of ``size`` units, -1 marking the ellipsis."""
+    """Return the indices of the units drawn for a layer of ``size`` units; -1 is the ellipsis."""
     if size <= max_units:
         return list(range(size))
     return [*range(max_units - 2), -1, size - 1]
@@ -154,7 +154,7 @@ def draw_network(ax, layer_sizes, *, dropped=None, show_labels=True, max_units=1
 
 
 def _value_scale(values, sizes):
-    """The diverging colour scale of ``values`` (one array per layer), or None without them."""
+    """Return the diverging colour scale of ``values`` (one array per layer), else None."""
     if values is None:
         return None
     if len(values) != len(sizes) or any(np.size(v) != n for v, n in zip(values, sizes)):
@@ -167,7 +167,7 @@ def _value_scale(values, sizes):
 
 
 def _draw_units(ax, l, units, y, mask, values, mappable, size):
-    """The circles of layer ``l`` (index -1 in ``units`` is the ellipsis), dropped ones crossed.
+    """Draw the circles of layer ``l`` (-1 in ``units`` is the ellipsis), dropped ones crossed.
 
     ``values`` (shape (N_l,), or None) colours each circle through ``mappable`` and is
     printed in it.
@@ -199,7 +199,7 @@ def _draw_units(ax, l, units, y, mask, values, mappable, size):
 
 
 def _label_layer(ax, l, sizes, units, y, n_slots):
-    """The title over column ``l``, and the unit names x_i / ŷ_k beside the outer columns."""
+    """Write the title over column ``l``, and the unit names x_i / ŷ_k beside the outer columns."""
     ax.text(l, n_slots / 2 + 0.1, _layer_title(l, len(sizes), sizes[l]),
             ha="center", va="bottom", in_layout=False)
     if l in (0, len(sizes) - 1):
@@ -212,7 +212,7 @@ def _label_layer(ax, l, sizes, units, y, n_slots):
 
 @styled
 def network_figure(layer_sizes, dropped=None, *, figsize=None) -> Figure:
-    """A Figure with the diagram of ``draw_network``.
+    """Return a Figure with the diagram of ``draw_network``.
 
     Parameters
     ----------

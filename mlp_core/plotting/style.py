@@ -49,7 +49,7 @@ _SUPERSCRIPTS = str.maketrans("0123456789()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾
 
 
 def layer_sup(l):
-    """The layer superscript "(l)" as Unicode text, e.g. "⁽³⁾" for 3.
+    """Return the layer superscript "(l)" as Unicode text, e.g. "⁽³⁾" for 3.
 
     Plain text draws much faster than mathtext, which matters for widget redraws.
     """
@@ -71,7 +71,7 @@ def styled(func):
 
 
 def new_figure(figsize=(6.4, 4.0), ncols=1, nrows=1, **subplot_kw):
-    """A pyplot-free Figure with a grid of axes.
+    """Return a pyplot-free Figure with a grid of axes.
 
     Returns
     -------

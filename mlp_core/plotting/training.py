@@ -116,7 +116,7 @@ def plot_loss_curves(ax, history, *, best_epoch=None, title=None, log_y=False):
 
 
 def legend_below(ax, ncols=2):
-    """The legend of ``ax`` under its x label, outside the axes, so it covers no curve.
+    """Place the legend of ``ax`` under its x label, outside the axes, so it covers no curve.
 
     Its top sits ``LEGEND_DROP`` points below the axes whatever the figure size; the caller
     leaves room for it (``Figure.subplots_adjust(bottom=...)``).
@@ -128,7 +128,7 @@ def legend_below(ax, ncols=2):
 
 
 def _set_loss_limits(ax, values, log_y):
-    """Fixed y-limits (at most ``LOSS_CAP``), so a run whose loss nearly overflowed still draws."""
+    """Fix the y-limits (at most ``LOSS_CAP``), so a run whose loss nearly overflowed draws."""
     values = values[np.isfinite(values)]
     if values.size == 0:
         return
@@ -151,7 +151,7 @@ _VAL_MARKERS = MARKERS[2:4]  # "^", "D"
 
 
 def _shading_label(loss):
-    """What the shading of ``probability_grid`` shows for a network trained with ``loss``.
+    """Return what the shading of ``probability_grid`` shows for a network trained with ``loss``.
 
     Parameters
     ----------
@@ -292,7 +292,7 @@ def plot_decision_boundary(ax, net, X_train, y_train, X_val=None, y_val=None, *,
 def boundary_and_loss_figure(net, history, X_train, y_train, X_val=None, y_val=None, *,
                              loss="binary_cross_entropy", resolution=100, boundary_left=True,
                              figsize=(8.6, 3.5), margins=None):
-    """The decision boundary in one panel, the loss curves of ``history`` in the other.
+    """Draw the decision boundary in one panel, the loss curves of ``history`` in the other.
 
     ``training_figure`` (notebook 06) and ``plotting.regularization.boundary_figure``
     (notebook 07) are made here and add their own titles. The layout is fixed, not

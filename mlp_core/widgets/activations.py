@@ -22,7 +22,7 @@ D_MAX = 20
 
 
 def activation_panel():
-    """A dropdown over ``ACTIVATIONS`` and a z-range slider; σ(z) and σ'(z) side by side.
+    """Show a dropdown over ``ACTIVATIONS`` and a z-range slider; σ(z) and σ'(z) side by side.
 
     Returns
     -------

@@ -75,7 +75,7 @@ def _summary(state, l, lam):
 
 
 def backprop_panel(seed=0, n_samples=12):
-    """A panel showing δ^(l) and ∂J/∂W^(l) for a chosen layer, loss and λ.
+    """Show δ^(l) and ∂J/∂W^(l) for a chosen layer, loss and λ.
 
     Parameters
     ----------

@@ -26,7 +26,7 @@ _SLIDER_LAYOUT = {"width": "320px"}
 
 
 def float_slider(description, value, min, max, step, readout_format=".2f"):
-    """A FloatSlider that updates on release."""
+    """Return a FloatSlider that updates on release."""
     return widgets.FloatSlider(
         value=value, min=min, max=max, step=step, description=description,
         readout_format=readout_format, continuous_update=False, style=_STYLE,
@@ -35,7 +35,7 @@ def float_slider(description, value, min, max, step, readout_format=".2f"):
 
 
 def log_slider(description, value, min_exp, max_exp, step=0.25, readout_format=".3g"):
-    """A FloatLogSlider from 10**min_exp to 10**max_exp that updates on release."""
+    """Return a FloatLogSlider from 10**min_exp to 10**max_exp that updates on release."""
     return widgets.FloatLogSlider(
         value=value, base=10, min=min_exp, max=max_exp, step=step, description=description,
         readout_format=readout_format, continuous_update=False, style=_STYLE,
@@ -44,7 +44,7 @@ def log_slider(description, value, min_exp, max_exp, step=0.25, readout_format="
 
 
 def int_slider(description, value, min, max, step=1):
-    """An IntSlider that updates on release."""
+    """Return an IntSlider that updates on release."""
     return widgets.IntSlider(
         value=value, min=min, max=max, step=step, description=description,
         continuous_update=False, style=_STYLE, layout=_SLIDER_LAYOUT,
@@ -52,7 +52,7 @@ def int_slider(description, value, min, max, step=1):
 
 
 def dropdown(description, options, value=None):
-    """A Dropdown over ``options`` (e.g. the keys of a registry)."""
+    """Return a Dropdown over ``options`` (e.g. the keys of a registry)."""
     options = list(options)
     return widgets.Dropdown(
         options=options, value=options[0] if value is None else value,

@@ -162,6 +162,7 @@ class PredictReveal:
         display(self.box)
 
     def __repr__(self):
+        """Return ``PredictReveal(kind, state)``: a number or a choice, answered or not."""
         kind = "number" if self.choices is None else f"choice of {len(self.choices)}"
         state = "revealed" if self.revealed else "not yet answered"
         return f"PredictReveal({kind}, {state})"
@@ -174,7 +175,7 @@ def _is_real(value):
 
 def predict_then_reveal(question, answer, *, choices=None, explanation="", tolerance=None,
                         number_format=None):
-    """A question answered before the outcome is shown: a choice or a number, then "Check".
+    """Ask for a prediction before the outcome is shown: a choice or a number, then "Check".
 
     Parameters
     ----------

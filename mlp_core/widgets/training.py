@@ -26,7 +26,7 @@ HIDDEN = (16, 16)
 
 
 def _train(dataset, lr, batch_size, epochs, *, loss="mse", seed=0):
-    """The panel's run: ``train_toy_network`` at the panel's settings (a ``ToyRun``)."""
+    """Return the panel's run: ``train_toy_network`` at the panel's settings (a ``ToyRun``)."""
     return train_toy_network(dataset, n=N_POINTS, val_size=VAL_SIZE, hidden=HIDDEN,
                              loss=loss, lr=lr, epochs=epochs, batch_size=batch_size,
                              seed=seed)
@@ -59,7 +59,7 @@ def _summary(run, loss, lr, batch_size):
 
 
 def training_panel(seed=0):
-    """A panel that retrains on every change of learning rate, batch size, epochs or data.
+    """Make a panel that retrains on every change of learning rate, batch size, epochs or data.
 
     Parameters
     ----------
