@@ -24,6 +24,59 @@ __all__ = ["forward_panel"]
 LAM_MAX, LAM_STEP, X_MAX, X_STEP, TARGET_MAX = 1.0, 0.05, 2.0, 0.1, 100.0
 
 
+def _checked_net(net):
+    """Return ``net`` after checking it is an MLP [2, ..., 1] with finite weights and biases.
+
+    Parameters
+    ----------
+    net : MLP
+        The panel's network; TypeError for anything else, ValueError for other layer sizes or
+        a non-finite weight or bias.
+
+    Returns
+    -------
+    MLP
+        ``net`` itself, unchanged.
+    """
+    if not isinstance(net, MLP):
+        raise TypeError(f"net must be an MLP with layer_sizes [2, ..., 1], got {short_repr(net)}")
+    if net.layer_sizes[0] != 2 or net.layer_sizes[-1] != 1:
+        raise ValueError(
+            "net must have 2 inputs and 1 output (layer_sizes [2, ..., 1]), "
+            f"got layer_sizes {net.layer_sizes}"
+        )
+    for kind, arrays in (("weights", net.weights), ("biases", net.biases)):
+        for i, A in enumerate(arrays):
+            if not np.isfinite(A).all():
+                bad = A[~np.isfinite(A)][0]
+                raise ValueError(
+                    f"net must have finite weights and biases, got {bad} in {kind}[{i}]")
+    return net
+
+
+def _checked_input(x):
+    """Return the input ``x`` as [x1, x2] after checking both lie on the sliders' steps.
+
+    Parameters
+    ----------
+    x : (float, float)
+        The input (x1, x2); TypeError unless a pair of real numbers, ValueError unless each
+        is in [-X_MAX, X_MAX] on the steps of X_STEP.
+
+    Returns
+    -------
+    list of 2 float
+    """
+    if isinstance(x, (str, bytes)) or not hasattr(x, "__len__"):
+        raise TypeError(f"x must be a pair (x1, x2) of numbers, got {short_repr(x)}")
+    if len(x) != 2:
+        raise ValueError(f"x must be a pair (x1, x2) of numbers, got {short_repr(x)}")
+    x = [check_real(value, name, low=-X_MAX, high=X_MAX) for name, value in zip(("x1", "x2"), x)]
+    for name, value in zip(("x1", "x2"), x):
+        check_on_steps(name, value, -X_MAX, X_MAX, X_STEP)
+    return x
+
+
 def forward_panel(net=None, x=(1.0, -1.0), target=1.0, lam=0.3):
     """Sliders for λ and the input (x1, x2); the forward values and L, s, J for one sample.
 
@@ -46,31 +99,11 @@ def forward_panel(net=None, x=(1.0, -1.0), target=1.0, lam=0.3):
     -------
     Panel
     """
-    if net is None:
-        net = MLP([2, 3, 1], activation="relu", seed=0)
-    if not isinstance(net, MLP):
-        raise TypeError(f"net must be an MLP with layer_sizes [2, ..., 1], got {short_repr(net)}")
-    if net.layer_sizes[0] != 2 or net.layer_sizes[-1] != 1:
-        raise ValueError(
-            "net must have 2 inputs and 1 output (layer_sizes [2, ..., 1]), "
-            f"got layer_sizes {net.layer_sizes}"
-        )
-    for kind, arrays in (("weights", net.weights), ("biases", net.biases)):
-        for i, A in enumerate(arrays):
-            if not np.isfinite(A).all():
-                bad = A[~np.isfinite(A)][0]
-                raise ValueError(
-                    f"net must have finite weights and biases, got {bad} in {kind}[{i}]")
+    net = _checked_net(MLP([2, 3, 1], activation="relu", seed=0) if net is None else net)
     lam_max, x_max = LAM_MAX, X_MAX
     lam = check_real(lam, "lam", low=0.0, high=lam_max)
     check_on_steps("lam", lam, 0.0, lam_max, LAM_STEP)
-    if isinstance(x, (str, bytes)) or not hasattr(x, "__len__"):
-        raise TypeError(f"x must be a pair (x1, x2) of numbers, got {short_repr(x)}")
-    if len(x) != 2:
-        raise ValueError(f"x must be a pair (x1, x2) of numbers, got {short_repr(x)}")
-    x = [check_real(value, name, low=-x_max, high=x_max) for name, value in zip(("x1", "x2"), x)]
-    for name, value in zip(("x1", "x2"), x):
-        check_on_steps(name, value, -x_max, x_max, X_STEP)
+    x = _checked_input(x)
     y = np.array([check_real(target, "target", low=-TARGET_MAX, high=TARGET_MAX)])
 
     def draw(lam, x1, x2):
