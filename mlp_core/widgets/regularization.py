@@ -259,13 +259,18 @@ class RegularizationLab(Panel):
         self._playing = False
         self._replaying = False  # True between the pictures of a replayed change
         self._from_browser = False
+        auto = {"width": "auto"}  # the whole text on every button, however narrow the cell
         self.play_button = widgets.ToggleButton(description="Play", icon="play",
-                                                tooltip="Play / Pause: train continuously")
+                                                tooltip="Play / Pause: train continuously",
+                                                layout=auto)
         self.step_button = widgets.Button(description=f"Step ({STEP_EPOCHS} epochs)",
-                                          tooltip=f"Step: train {STEP_EPOCHS} epochs")
+                                          tooltip=f"Step: train {STEP_EPOCHS} epochs",
+                                          layout=auto)
         self.reset_button = widgets.Button(description="Reset", icon="undo",
-                                           tooltip="Reset: back to epoch 0, same seed")
-        self.epoch_label = widgets.HTML("epoch 0")
+                                           tooltip="Reset: back to epoch 0, same seed",
+                                           layout=auto)
+        self.epoch_label = widgets.HTML("epoch 0", layout={"width": "auto",
+                                                           "margin": "0 12px"})
         self.epoch_label.add_class("lab-epoch")
         datasets = [(_DATASET_LABELS.get(name, name), name) for name in TOY_DATASETS]
         controls = {  # keyword of _lab_run -> the control students see
@@ -284,7 +289,8 @@ class RegularizationLab(Panel):
         super().__init__(controls, None, css_class="regularization-lab", columns=3,
                          title="Regularization lab (§4.6): overfitting, L2 and dropout")
         transport = widgets.HBox([self.play_button, self.step_button, self.reset_button,
-                                  self.epoch_label, self.ghost_box])
+                                  self.epoch_label, self.ghost_box],
+                                 layout={"flex_flow": "row wrap", "align_items": "center"})
         header, *rest = self.widget.children
         *control_rows, image, summary = rest
         # the summary stays the last child: the browser tests watch it there
@@ -527,6 +533,7 @@ class RegularizationLab(Panel):
         self._state_shown = None
         self.ghost_box = widgets.Checkbox(
             value=False, description="keep the previous run as a ghost", indent=False,
+            layout={"width": "auto"},
             tooltip="the loss curves of the run before a change stay in grey")
         self.ghost_box.add_class("lab-ghost")
         self.ghost_box.observe(self._on_ghost_box, names="value")
