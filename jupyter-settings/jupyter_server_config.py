@@ -1,5 +1,4 @@
-"""The kit's Jupyter server configuration: its JupyterLab settings, and saving a notebook
-keeps its panels.
+"""The kit's Jupyter server configuration: its JupyterLab settings; saving keeps the panels.
 
 ``scripts/start_lab.py`` (``make lab``) and ``binder/start`` put this folder first on
 ``JUPYTER_CONFIG_PATH``; the server then reads this file too (ahead of the environment's own
@@ -32,7 +31,7 @@ KIT_NOTEBOOKS = HERE.parent / "notebooks"
 
 
 def _widget_states(notebook):
-    """The widget state stored in a notebook (a dict), {model id: model} (empty if none)."""
+    """Return the widget state stored in a notebook (a dict), {model id: model} (empty if none)."""
     widgets = notebook.get("metadata", {}).get("widgets", {})
     return widgets.get(WIDGET_STATE, {}).get("state", {})
 
@@ -45,8 +44,11 @@ def _shown_ids(notebook):
 
 
 def _with_references(ids, states):
-    """``ids`` and every model their state refers to (children, layouts, styles), found in
-    ``states``: {model id: model}."""
+    """Return ``ids`` and every model their state refers to, found in ``states``.
+
+    Both ``states`` and the result are {model id: model}; the references followed are the
+    children, layouts and styles.
+    """
     found, todo = {}, list(ids)
     while todo:
         model_id = todo.pop()
@@ -58,10 +60,12 @@ def _with_references(ids, states):
 
 
 def keep_shown_widget_state(model, path, contents_manager, **kwargs):
-    """Pre-save hook: add to the notebook being saved the stored state of every widget an
-    output shows whose state the front end left out (and of the models those refer to), taken
-    from the file being overwritten, else from the kit's notebooks (model ids are random, so an
-    id found there is that widget's).
+    """Pre-save hook: add the stored state of shown widgets that the front end left out.
+
+    Adds to the notebook being saved the stored state of every widget an output shows whose
+    state the front end left out (and of the models those refer to), taken from the file being
+    overwritten, else from the kit's notebooks (model ids are random, so an id found there is
+    that widget's).
 
     Parameters
     ----------

@@ -30,7 +30,7 @@ END = "<!-- end of {name} -->"
 
 
 def links(repository=REPOSITORY, branch=BRANCH):
-    """The README's link targets, {name: URL}: repository, binder, colab.
+    """Return the README's link targets, {name: URL}: repository, binder, colab.
 
     Parameters
     ----------
@@ -55,9 +55,11 @@ def links(repository=REPOSITORY, branch=BRANCH):
 
 
 def blocks(repository=REPOSITORY, branch=BRANCH):
-    """The README's blocks, {name: text between the markers}: ``clone``, the commands of the
-    first screen; ``colab``, the first cell for Colab and the link definitions that the badges
-    ``[...][binder]`` and ``[...][colab]`` use."""
+    """Return the README's blocks, {name: text between the markers}.
+
+    ``clone`` holds the commands of the first screen; ``colab``, the first cell for Colab and
+    the link definitions that the badges ``[...][binder]`` and ``[...][colab]`` use.
+    """
     targets = links(repository, branch)
     folder = repository.rstrip("/").rsplit("/", 1)[1]
     return {
@@ -91,6 +93,7 @@ def rewrite(text, new_blocks):
 
 
 def main(argv):
+    """Rewrite README.md's blocks (no arguments) or print them (``--print``); return exit code."""
     if argv == ["--print"]:
         for name, body in blocks().items():
             print(f"{BEGIN.format(name=name)}\n{body}\n{END.format(name=name)}\n")

@@ -76,8 +76,10 @@ def lab_environment(environ):
 
 
 def lab_command(lab_args=()):
-    """The ``jupyter lab`` command line: this Python's JupyterLab, serving the repository,
-    starting on START_NOTEBOOK, with ``lab_args`` appended.
+    """Return the ``jupyter lab`` command line, with ``lab_args`` appended.
+
+    The command runs this Python's JupyterLab, serving the repository and starting on
+    START_NOTEBOOK.
 
     Parameters
     ----------
@@ -98,6 +100,7 @@ def lab_command(lab_args=()):
 
 
 def main(argv):
+    """Trust the notebooks, then run JupyterLab (unless ``--trust-only``); return the exit code."""
     count = trust_notebooks(sorted(NOTEBOOK_DIR.glob("*.ipynb")))
     print(f"start_lab: {count} notebooks in notebooks/ trusted: their panels show before "
           "running", flush=True)
