@@ -6,5 +6,5 @@ import pytest
 
 @pytest.fixture
 def rng():
-    """A seeded ``np.random.Generator``, so that a failing test reproduces exactly."""
+    """Return a seeded ``np.random.Generator``, so that a failing test reproduces exactly."""
     return np.random.default_rng(20251020)

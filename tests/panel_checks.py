@@ -12,7 +12,7 @@ import numpy as np
 
 
 def dropdown_values(dropdown):
-    """The values of a Dropdown whose options are plain values or (label, value) pairs."""
+    """Return the values of a Dropdown whose options are plain values or (label, value) pairs."""
     return [o[1] if isinstance(o, tuple) else o for o in dropdown.options]
 
 

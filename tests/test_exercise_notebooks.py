@@ -1,5 +1,7 @@
-"""The exercises and questions in the notebooks (issue 11): where they are, what the stored
-student versions show, and that the reference solutions turn every check green.
+"""The exercises and questions in the notebooks (issue 11).
+
+Where they are, what the stored student versions show, and that the reference solutions
+turn every check green.
 
 Rules on the stored files (fast):
 
@@ -56,13 +58,13 @@ def tags(cell):
 
 
 def tree(cell):
-    """The cell's Python without IPython magics."""
+    """Return the cell's Python without IPython magics."""
     return ast.parse("\n".join(line for line in text(cell).splitlines()
                                if not line.lstrip().startswith(("%", "!"))))
 
 
 def stored_text(cell):
-    """The text/plain of the cell's stored outputs."""
+    """Return the text/plain of the cell's stored outputs."""
     return "".join("".join(out.get("data", {}).get("text/plain", "")) + "".join(
         out.get("text", "")) for out in cell["outputs"])
 
@@ -151,7 +153,7 @@ def test_no_cell_uses_an_exercise_name_the_stub_may_have_replaced(path):
 
 
 def question_calls(cell):
-    """The ``predict_then_reveal(...)`` calls of a code cell."""
+    """Return the ``predict_then_reveal(...)`` calls of a code cell."""
     return [node for node in ast.walk(tree(cell)) if isinstance(node, ast.Call)
             and isinstance(node.func, ast.Name) and node.func.id == "predict_then_reveal"]
 
@@ -212,8 +214,10 @@ def solution_sources():
 
 
 def run_in_this_environment(nb):
-    """Execute the notebook ``nb`` in place with a kernel of this Python (as nbval's
-    --nbval-current-env does), from the notebooks folder, 120 s per cell at most."""
+    """Execute the notebook ``nb`` in place with a kernel of this Python.
+
+    As nbval's --nbval-current-env does: from the notebooks folder, 120 s per cell at most.
+    """
     import ipykernel.kernelspec
     from jupyter_client.kernelspec import KernelSpecManager
     from jupyter_client.manager import KernelManager

@@ -67,7 +67,7 @@ N_OUTPUTS = {  # output sizes each loss allows
 
 @st.composite
 def problems(draw):
-    """A random network, batch, loss, λ and dropout rate for a gradient check."""
+    """Draw a random network, batch, loss, λ and dropout rate for a gradient check."""
     loss = draw(st.sampled_from(sorted(LOSSES)))
     hidden = draw(st.lists(st.integers(1, 6), min_size=1, max_size=4))  # 1-4 hidden layers
     sizes = [draw(st.integers(1, 4)), *hidden, draw(N_OUTPUTS[loss])]
@@ -202,7 +202,7 @@ def test_gradient_check_leaves_the_parameters_unchanged(rng):
 # --- float32 networks -------------------------------------------------------------------------
 
 def float32_problem(seed):
-    """A float32 network (activation and loss varying with the seed), inputs and targets."""
+    """Return a float32 network (activation, loss vary with the seed), inputs and targets."""
     rng = np.random.default_rng(seed)
     activation = sorted(ACTIVATIONS)[seed % 4]
     loss = sorted(LOSSES)[seed % 3]

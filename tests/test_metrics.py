@@ -12,7 +12,7 @@ from mlp_core import MLP, accuracy, accuracy_score, predict_classes, r2_score
 
 
 def score_net(n_outputs):
-    """A net with one input whose scores are ŷ_k = (k + 1) x − k (ReLU hidden layer of 1).
+    """Return a net with one input whose scores are ŷ_k = (k + 1) x − k (ReLU hidden layer of 1).
 
     With x >= 0 the hidden unit passes x on unchanged, so the scores are exact by hand.
     """

@@ -43,12 +43,12 @@ from mlp_core.widgets import (
 
 
 def summary_text(panel):
-    """The panel's summary as plain text (tags and entities removed)."""
+    """Return the panel's summary as plain text (tags and entities removed)."""
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", panel.summary.value)).split())
 
 
 def notebook_function(notebook, name, **namespace):
-    """The function ``name`` as notebook ``notebook`` defines it, run in ``namespace``."""
+    """Return the function ``name`` as notebook ``notebook`` defines it, run in ``namespace``."""
     path = Path(__file__).resolve().parents[1] / "notebooks" / notebook
     for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
         source = "".join(cell["source"])
@@ -62,7 +62,7 @@ def notebook_function(notebook, name, **namespace):
 
 
 def find(pattern, panel):
-    """The groups of ``pattern`` in the panel's summary; fails with the summary if absent."""
+    """Return the groups of ``pattern`` in the panel's summary; fails with the summary if absent."""
     text = summary_text(panel)
     match = re.search(pattern, text)
     assert match, f"{pattern!r} not in the summary: {text}"

@@ -116,8 +116,11 @@ def test_no_widget_module_imports_a_sibling(stem):
 
 
 def displayable(obj):
-    """True for what a notebook shows as a widget: a Panel, an ipywidget, or an object that
-    displays itself through an ipywidget it holds."""
+    """Return True for what a notebook shows as a widget.
+
+    That is a Panel, an ipywidget, or an object that displays itself through an ipywidget it
+    holds.
+    """
     if isinstance(obj, (Panel, ipywidgets.Widget)):
         return True
     held = [v for v in vars(obj).values() if isinstance(v, ipywidgets.Widget)]

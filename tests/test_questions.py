@@ -12,7 +12,7 @@ from mlp_core.widgets import PredictReveal, predict_then_reveal
 
 
 def _counting(value):
-    """A callable answer that records how often it ran."""
+    """Return a callable answer that records how often it ran."""
     def answer():
         answer.calls += 1
         return value

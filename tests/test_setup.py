@@ -1,5 +1,7 @@
-"""How the kit is installed and started: requirements files, the quiet install, make lab's
-launcher and settings, the server's pre-save hook, make reset-notebooks, and Binder's files.
+"""How the kit is installed and started.
+
+Requirements files, the quiet install, make lab's launcher and settings, the server's
+pre-save hook, make reset-notebooks, and Binder's files.
 
 The browser side (the printed link, panels before running, saving and reopening) is in
 tests/browser/test_first_open.py. Some tests here run pip or make in a scratch folder; they
@@ -38,7 +40,7 @@ KIT_NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
 
 
 def load_script(path):
-    """A file of scripts/ as a module (scripts/ is not a package)."""
+    """Return a file of scripts/ as a module (scripts/ is not a package)."""
     spec = importlib.util.spec_from_file_location(Path(path).stem, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -53,8 +55,11 @@ public_links = load_script(REPO / "scripts" / "public_links.py")
 
 
 def read_requirements(path):
-    """{canonical name: extras} named by a requirements file and the files it includes (-r);
-    ``-e .`` counts as this project (pyproject's name)."""
+    """Return {canonical name: extras} named by a requirements file and the files it includes.
+
+    Included files are those of ``-r`` lines; ``-e .`` counts as this project (pyproject's
+    name).
+    """
     found = {}
     for raw in Path(path).read_text().splitlines():
         line = raw.split(" #", 1)[0].strip()
@@ -71,8 +76,11 @@ def read_requirements(path):
 
 
 def installed_closure(requirements):
-    """Canonical names of the installed distributions ``requirements`` pull in (themselves
-    included), following each one's dependencies with markers evaluated here."""
+    """Return the canonical names of the installed distributions ``requirements`` pull in.
+
+    They include the requirements themselves, following each one's dependencies with markers
+    evaluated here.
+    """
     seen, todo = set(), list(requirements.items())
     while todo:
         name, extras = todo.pop()
@@ -89,8 +97,11 @@ def installed_closure(requirements):
 
 
 def third_party_imports(paths):
-    """Top-level names of the absolute imports in ``paths`` that are neither the standard
-    library nor a module of the repository; {name: first file importing it}."""
+    """Return the third-party top-level imports in ``paths``: {name: first file importing it}.
+
+    These are the absolute imports that are neither the standard library nor a module of the
+    repository.
+    """
     local = {p.stem for p in REPO.rglob("*.py") if ".venv" not in p.parts} | {"mlp_core"}
     found = {}
     for path in paths:
@@ -109,7 +120,7 @@ def third_party_imports(paths):
 
 
 def unresolved(imports, closure):
-    """The imports whose distribution is not in ``closure``."""
+    """Return the imports whose distribution is not in ``closure``."""
     distributions = packages_distributions()
     return {name: str(path) for name, path in imports.items()
             if not {canonicalize_name(d) for d in distributions.get(name, [])} & closure}
@@ -153,9 +164,11 @@ def run(command, **kwargs):
 
 
 def test_make_installs_the_kit_without_setuptools_editable_warning(tmp_path):
-    """make's pip command line installs the editable kit without setuptools' "Editable
-    installation" warning; the same command without make's PYTHONWARNINGS shows it (so the
-    check sees the warning when it is there)."""
+    """Make's pip command line installs the editable kit without setuptools' warning.
+
+    That is the "Editable installation" warning; the same command without make's
+    PYTHONWARNINGS shows it (so the check sees the warning when it is there).
+    """
     venv = tmp_path / "venv"
     made = run(["make", f"VENV={venv}", f"{venv}/bin/python"])  # the Makefile's own rule
     assert made.returncode == 0, made.stdout + made.stderr
@@ -203,8 +216,11 @@ def test_lab_reads_the_kit_server_configuration_first():
 
 
 def test_jupyter_reads_the_kit_configuration_from_the_config_path(tmp_path):
-    """A server started by start_lab.py looks for its configuration in jupyter-settings/
-    before the environment's own folder (Jupyter's own lookup, with a fresh user folder)."""
+    """A server started by start_lab.py reads jupyter-settings/ before the environment's own.
+
+    Jupyter's own lookup, with a fresh user folder, finds its configuration in
+    jupyter-settings/ before the environment's own folder.
+    """
     environ = start_lab.lab_environment({
         **os.environ, "JUPYTER_CONFIG_DIR": str(tmp_path / "user"), "JUPYTER_CONFIG_PATH": ""})
     found = run([sys.executable, "-c", "from jupyter_core.paths import jupyter_config_path; "
@@ -217,7 +233,7 @@ def test_jupyter_reads_the_kit_configuration_from_the_config_path(tmp_path):
 
 
 def plugin_schema(plugin):
-    """The settings schema JupyterLab installed for ``plugin`` ("@scope/pkg:name")."""
+    """Return the settings schema JupyterLab installed for ``plugin`` ("@scope/pkg:name")."""
     package, name = plugin.split(":")
     share = Path(sys.prefix, "share", "jupyter")
     for path in [share / "lab" / "schemas" / package / f"{name}.json",
@@ -250,8 +266,11 @@ def references(model):
 
 @pytest.mark.parametrize("path", KIT_NOTEBOOKS, ids=[p.stem for p in KIT_NOTEBOOKS])
 def test_notebook_stores_every_panel_it_shows_with_its_picture(path):
-    """What a trusted notebook shows before running: each widget an output shows, every
-    model it refers to, and for each panel an image with a stored picture."""
+    """A trusted notebook shows its panels before running.
+
+    Stored are each widget an output shows, every model it refers to, and for each panel an
+    image with a stored picture.
+    """
     notebook = nbformat.read(path, as_version=4)
     states = notebook.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
     shown = [o["data"][WIDGET_VIEW]["model_id"] for cell in notebook.cells
@@ -286,7 +305,7 @@ def load_server_config():
 
 
 def widget_notebook(shown, states):
-    """A notebook dict whose outputs show ``shown`` and whose stored state is ``states``."""
+    """Return a notebook dict whose outputs show ``shown`` and whose stored state is ``states``."""
     outputs = [{"output_type": "display_data", "metadata": {},
                 "data": {"text/plain": "Panel(...)", WIDGET_VIEW: {"model_id": model_id}}}
                for model_id in shown]
@@ -397,7 +416,7 @@ def test_reset_notebooks_refuses_outside_git(tmp_path):
 
 
 def constrained_python():
-    """The Python version constraints.txt pins for ("3.11")."""
+    """Return the Python version constraints.txt pins for ("3.11")."""
     found = set(re.findall(r'python_version == "([\d.]+)"', (REPO / "constraints.txt").read_text()))
     assert len(found) == 1, found
     return found.pop()
@@ -425,10 +444,12 @@ def test_binder_installs_what_make_lab_installs():
 
 
 def test_binder_environment_resolves_to_the_pinned_versions(tmp_path):
-    """pip resolves binder/requirements.txt as Binder runs it (from the repository's root,
-    nothing installed) to exactly the versions of constraints.txt. A dry run: resolving takes
-    seconds where installing the 100-odd packages would take a minute, and the versions are
-    what this checks. Needs the package index, as make lab does."""
+    """Pip resolves binder/requirements.txt to exactly the versions of constraints.txt.
+
+    It resolves as Binder runs it (from the repository's root, nothing installed). A dry
+    run: resolving takes seconds where installing the 100-odd packages would take a minute,
+    and the versions are what this checks. Needs the package index, as make lab does.
+    """
     if f"{sys.version_info.major}.{sys.version_info.minor}" != constrained_python():
         pytest.skip(f"constraints.txt pins Python {constrained_python()}, this is "
                     f"{sys.version_info.major}.{sys.version_info.minor}")

@@ -429,7 +429,7 @@ def test_panel_repr_names_its_class_and_controls():
 # --- an interrupted redraw (issue 10, item 15) -------------------------------------------
 
 def _interruptible_panel(failures):
-    """A panel whose draw raises ``failures.pop()`` while the list is not empty."""
+    """Return a panel whose draw raises ``failures.pop()`` while the list is not empty."""
     from mlp_core.widgets.controls import float_slider
 
     def draw(w, k):

@@ -105,7 +105,7 @@ def test_training_figure_colour_bar_names_what_it_shows(loss, label):
 
 
 def _silent_second_layer(run):
-    """True if no unit of the second hidden layer is positive for any point."""
+    """Return True if no unit of the second hidden layer is positive for any point."""
     (W1, W2, _), (b1, b2, _) = run.net.weights, run.net.biases
     X = np.vstack([run.X_train, run.X_val])
     z2 = np.maximum(X @ W1.T + b1, 0) @ W2.T + b2

@@ -1,5 +1,7 @@
-"""Fixtures for the browser tests: one JupyterLab server and one Chromium per session, a
-fresh page (browser context) per test, and a folder for screenshots and measurements.
+"""Fixtures for the browser tests: JupyterLab, Chromium, pages and an output folder.
+
+One JupyterLab server and one Chromium per session, a fresh page (browser context) per
+test, and a folder for screenshots and measurements.
 
 Without Chromium the tests skip, saying so; with ``REQUIRE_BROWSER=1`` (CI) they fail.
 ``MLP_NOTEBOOK_DIR`` points the tests at another folder of notebooks (default: notebooks/).
@@ -91,8 +93,11 @@ def browser(chromium_path):
 
 @pytest.fixture
 def page(browser, lab_server):
-    """A fresh page in its own browser context. Afterwards the page is closed and every
-    kernel shut down, so the notebooks' kernels don't pile up on 2 cores."""
+    """Yield a fresh page in its own browser context.
+
+    Afterwards the page is closed and every kernel shut down, so the notebooks' kernels
+    don't pile up on 2 cores.
+    """
     context = browser.new_context(viewport=VIEWPORT)
     try:
         page = context.new_page()

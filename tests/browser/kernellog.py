@@ -1,5 +1,6 @@
-"""What the kernels of a page say, read from their websockets: errors, stderr, and when the
-kernel has finished handling a widget update.
+"""What the kernels of a page say, read from their websockets.
+
+That is: errors, stderr, and when the kernel has finished handling a widget update.
 
 An exception inside a widget callback never reaches a cell's output area (JupyterLab sends
 it to the log console), so the browser tests read the kernel's messages themselves.

@@ -1,8 +1,9 @@
-"""The kit's own JupyterLab for the browser tests: started by ``scripts/start_lab.py`` as
-``make lab`` starts it (the notebooks trusted, the kit's configuration in jupyter-settings/,
-the module notebook as start page, a token of JupyterLab's making, read from the link it
-prints), but on a free port, without opening a browser, and with its state (trust database,
-user settings, workspaces, checkpoints) in a folder of its own.
+"""The kit's own JupyterLab for the browser tests, started as ``make lab`` starts it.
+
+It is started by ``scripts/start_lab.py`` (the notebooks trusted, the kit's configuration
+in jupyter-settings/, the module notebook as start page, a token of JupyterLab's making,
+read from the link it prints), but on a free port, without opening a browser, and with its
+state (trust database, user settings, workspaces, checkpoints) in a folder of its own.
 
 It serves a copy of ``notebooks/`` under ``root_dir``, so that saving (what the tests do on
 purpose, and what autosave does, which stays on as in ``make lab``) never touches the
@@ -77,9 +78,12 @@ class KitLab(LabServer):
 
 
 def stored_panels(path):
-    """CSS classes of the panels the stored notebook displays, in order: for each widget view
-    in an output whose model (in the stored widget state) has the class ``mlp-panel``, its
-    other classes, e.g. ``["perceptron-panel"]``. Raises if a view's model is not stored."""
+    """Return the CSS classes of the panels the stored notebook displays, in order.
+
+    For each widget view in an output whose model (in the stored widget state) has the class
+    ``mlp-panel``: its other classes, e.g. ``["perceptron-panel"]``. Raises if a view's model
+    is not stored.
+    """
     notebook = nbformat.read(path, as_version=4)
     models = notebook.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
     panels = []

@@ -101,7 +101,7 @@ def run_all(page, timeout=120_000):
 
 
 def output_problems(page):
-    """Outputs that show an error: stderr (tracebacks, warnings) or a widget that failed."""
+    """Return the outputs that show an error: stderr (tracebacks, warnings) or a failed widget."""
     found = page.evaluate(_OUTPUT_PROBLEMS_JS, RAW_WIDGET.pattern)
     return [f"cell {n} {prompt} {kind}: {text.strip()[:400]}" for n, prompt, kind, text in found]
 
@@ -134,8 +134,11 @@ def panel_problems(panel):
 
 
 def screenshot_panel(panel, path):
-    """Save a PNG of ``panel`` alone: the viewport grows to fit it, the notebook toolbar
-    (which floats over the notebook) is hidden."""
+    """Save a PNG of ``panel`` alone.
+
+    The viewport grows to fit it, and the notebook toolbar (which floats over the notebook)
+    is hidden.
+    """
     page, height = panel.page, panel.bounding_box()["height"]
     size = page.viewport_size
     if height + 250 > size["height"]:
@@ -151,12 +154,12 @@ def _slider_box(handle):
 
 
 def slider_label(handle):
-    """The description shown next to a slider handle."""
+    """Return the description shown next to a slider handle."""
     return _slider_box(handle).locator("label").first.inner_text().strip()
 
 
 def slider_readout(handle):
-    """The value shown next to a slider handle, as students read it."""
+    """Return the value shown next to a slider handle, as students read it."""
     return _slider_box(handle).locator(".widget-readout").inner_text().strip()
 
 
@@ -174,10 +177,12 @@ class Step:
 
 
 def press_and_wait(panel, handle, key, kernel_log, timeout=30.0, grace=0.5, text=None):
-    """Press ``key`` on ``handle`` (or, given ``text``, type it into the slider's readout and
-    press ``key`` there) and wait until the panel's image changes, or until the
-    kernel has handled the update (idle) and ``grace`` seconds passed without a new image
-    (the figure drawn for the new value is identical to the old one: nothing to wait for).
+    """Press ``key`` on ``handle`` and wait until the panel's image changes.
+
+    Given ``text``, type it into the slider's readout and press ``key`` there instead. Also
+    stops waiting once the kernel has handled the update (idle) and ``grace`` seconds passed
+    without a new image (the figure drawn for the new value is identical to the old one:
+    nothing to wait for).
 
     A press that leaves the value where it was (the handle already at that end: no update
     is sent to the kernel) returns with ``shown=""``. An error from the kernel or
@@ -223,10 +228,12 @@ def press_and_wait(panel, handle, key, kernel_log, timeout=30.0, grace=0.5, text
 
 
 def exercise_slider(panel, handle, kernel_log, timeout=30.0):
-    """Home, End, one step back from the end (ArrowLeft), then back to the start value
-    (typed into the readout), so that every slider is tried with the others at their
-    defaults. A Step for each move; stops after a move that timed out (the kernel is stuck,
-    more moves would only queue up)."""
+    """Move a slider: Home, End, one step back (ArrowLeft), then back to the start value.
+
+    The start value is typed into the readout, so that every slider is tried with the others
+    at their defaults. Returns a Step for each move; stops after a move that timed out (the
+    kernel is stuck, more moves would only queue up).
+    """
     handle.scroll_into_view_if_needed()
     start, steps = slider_readout(handle), []
     for key, text in [("Home", None), ("End", None), ("ArrowLeft", None), ("Enter", start)]:

@@ -1,5 +1,6 @@
-"""A session that ends badly, run in a child pytest by test_cleanup.py (never on its own:
-the file name does not match ``test_*.py``).
+"""A session that ends badly, run in a child pytest by test_cleanup.py.
+
+It never runs on its own: the file name does not match ``test_*.py``.
 
 ``CLEANUP_SCENARIO`` says how the test ends once JupyterLab, a kernel and Chromium are up:
 ``fail`` (an assertion fails), ``interrupt`` (Ctrl-C while all three are up) or

@@ -1,5 +1,7 @@
-"""No JupyterLab server, kernel or Chromium process outlives the browser tests, whether a
-test fails, is interrupted (Ctrl-C) or the whole pytest process is killed (SIGKILL).
+"""No JupyterLab server, kernel or Chromium process outlives the browser tests.
+
+That holds whether a test fails, is interrupted (Ctrl-C) or the whole pytest process is
+killed (SIGKILL).
 
 Each case runs ``scenario_cleanup.py`` in a child pytest against a generated demo notebook
 (the three at once, to save time), records every process below the child while it runs,
@@ -63,7 +65,7 @@ def _start(scenario, folder):
 
 @pytest.fixture(scope="module")
 def runs(chromium_path, tmp_path_factory):
-    """The three scenarios, run at once and watched until every child has exited."""
+    """Run the three scenarios at once and watch them until every child has exited."""
     runs = {}
     try:
         for scenario in EXIT_CODES:

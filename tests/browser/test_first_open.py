@@ -1,5 +1,6 @@
-"""A student's first minutes in the kit's JupyterLab, started as ``make lab`` starts it
-(``scripts/start_lab.py``, see ``kitlab.py``):
+"""A student's first minutes in the kit's JupyterLab, started as ``make lab`` starts it.
+
+The lab is started by ``scripts/start_lab.py`` (see ``kitlab.py``). Checked:
 
 - the links it prints, and the page it opens in a browser (its ``jpserver-...-open.html``),
   land on the module notebook, not on the Launcher;
@@ -54,8 +55,10 @@ def kit_lab(chromium_path, tmp_path_factory):
 
 @pytest.fixture
 def new_page(browser, kit_lab):
-    """Makes pages, each in a browser context of its own (a fresh browser profile); at the end
-    every context is closed and every kernel shut down."""
+    """Yield a maker of pages, each in a browser context of its own (a fresh browser profile).
+
+    At the end every context is closed and every kernel shut down.
+    """
     contexts = []
 
     def make():
@@ -74,8 +77,11 @@ def new_page(browser, kit_lab):
 
 
 def wait_for_panels(page, panels, timeout=30_000):
-    """Wait until each panel in ``panels`` (lists of CSS classes) shows a decoded picture:
-    an ``<img>`` inside an element with those classes, with a blob: source and a width."""
+    """Wait until each panel in ``panels`` (lists of CSS classes) shows a decoded picture.
+
+    A decoded picture is an ``<img>`` inside an element with those classes, with a blob:
+    source and a width.
+    """
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     selectors = [".mlp-panel" + "".join(f".{c}" for c in classes) for classes in panels]
