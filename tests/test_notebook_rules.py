@@ -48,7 +48,7 @@ def code_cells(path):
 
 
 def syntax_tree(cell):
-    """The cell's Python, IPython magics and shell lines left out."""
+    """Parse the cell's Python, IPython magics and shell lines left out."""
     source = "".join(cell["source"])
     lines = [line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))]
     return ast.parse("\n".join(lines))
@@ -81,7 +81,7 @@ def mlp_core_imports(path):
 
 
 def module_names(bound):
-    """The bound names that stand for an mlp_core module."""
+    """Return the bound names that stand for an mlp_core module."""
     return {b for b, name in bound.items() if name.split(".")[0] == "mlp_core"}
 
 
@@ -95,7 +95,7 @@ def attribute_path(node):
 
 
 def is_fit_call(node, bound):
-    """A call of mlp_core's ``fit``: by the name it was imported as or through a module."""
+    """Return True for a call of mlp_core's ``fit``, by its imported name or through a module."""
     if not isinstance(node, ast.Call):
         return False
     if isinstance(node.func, ast.Name):
@@ -150,8 +150,10 @@ def test_only_widget_cells_skip_the_output_comparison(path):
 
 
 def is_stub(statements):
-    """True for the body of an exercise stub: ``raise NotImplementedError`` (with or without
-    a call), nothing else."""
+    """Return True for the body of an exercise stub.
+
+    A stub's body is ``raise NotImplementedError`` (with or without a call), nothing else.
+    """
     if len(statements) != 1 or not isinstance(statements[0], ast.Raise):
         return False
     exc = statements[0].exc
@@ -354,7 +356,7 @@ def without_scripts(math):
 
 
 def python_arithmetic(fragment):
-    """The Python expression for a LaTeX fragment that is plain arithmetic, else None."""
+    """Return the Python expression for a LaTeX fragment that is plain arithmetic, else None."""
     s = fragment.replace("−", "-")
     s = re.sub(r"\\[td]?frac(\d)(\d)", r"(\1/\2)", s)
     s = re.sub(r"\\[td]?frac\{([^{}]*)\}\{([^{}]*)\}", r"((\1)/(\2))", s)
@@ -376,7 +378,7 @@ def python_arithmetic(fragment):
 
 
 def arithmetic_value(fragment):
-    """The value (float or tuple) of a LaTeX arithmetic fragment, else None."""
+    """Return the value (float or tuple) of a LaTeX arithmetic fragment, else None."""
     expression = python_arithmetic(fragment)
     if expression is None:
         return None
@@ -405,8 +407,10 @@ def relation_holds(relation, left, right, right_text):
 
 
 def checked_arithmetic(math_text):
-    """Spans of ``math_text`` that are arithmetic this test recomputed, and the chains that
-    do not hold (their numbers are reported with the chain)."""
+    """Return the arithmetic spans of ``math_text`` this test recomputed, and wrong chains.
+
+    A chain that does not hold is reported as a whole (its numbers with it).
+    """
     spans, wrong = [], []
     for chain in re.split(r"\\q?quad|;|\\text\{[^}]*\}", math_text):
         offset = math_text.find(chain)
@@ -426,8 +430,68 @@ def checked_arithmetic(math_text):
     return spans, wrong
 
 
+class NumberCheck:
+    """The numbers of one markdown cell, checked against the kinds above; problems collected.
+
+    Parameters are those of ``unchecked_numbers``; ``used`` is filled in place.
+    """
+
+    def __init__(self, text, notebook, literals, printed, used):
+        self.text, self.notebook, self.used = text, notebook, used
+        self.literals, self.printed = literals, printed
+        self.references = reference_spans(text)
+        self.problems = []
+
+    def allowed(self, number, percent, free_digit):
+        """Return True if ``number`` is registered, printed nearby or a literal of the code."""
+        key = (self.notebook, number)
+        for registry in (PANEL_CLAIMS, CONSTANTS):
+            if key in registry and not percent:
+                self.used.add(key)
+                return True
+        if (number + "%" if percent else number) in self.printed:
+            return True
+        if percent:
+            return canonical(str(Decimal(number) / 100)) in self.literals
+        return number in self.literals or (free_digit and re.fullmatch(r"\d", number) is not None)
+
+    def check(self, segment, start, free_digit, skip=()):
+        """Record each number of ``segment`` (at ``start`` in the text) that is not allowed."""
+        for a, b, number, percent in numbers_in(segment):
+            if any(x <= start + a and start + b <= y for x, y in self.references) or any(
+                    x <= a and b <= y for x, y in skip):
+                continue
+            if not self.allowed(number, percent, free_digit):
+                context = self.text[max(0, start + a - 40):start + b + 20].replace("\n", " ")
+                self.problems.append(f"{segment[a:b]!r} in ...{context}...")
+
+    def check_code(self, segment, start):
+        """Check an inline code span, its settings and index expressions left out."""
+        settings = [mm.span(1) for mm in SETTING.finditer(segment)]
+        indices = [mm.span() for mm in re.finditer(r"\[\s*-?\d+\s*\]", segment)]
+        expression = re.search(r"[A-Za-z_]", segment) is not None
+        self.check(segment, start, free_digit=expression, skip=settings + indices)
+
+    def check_latex(self, segment, start):
+        """Check a LaTeX span: arithmetic recomputed, then powers of ten, then other numbers."""
+        body = re.sub(r"\\tag\{\d+\}", lambda t: " " * len(t.group()), segment)
+        body = body.replace("$", " ")
+        verified, wrong = checked_arithmetic(body)
+        self.problems += [f"arithmetic that does not hold: {chain!r}" for chain in wrong]
+        magnitudes = list(re.finditer(r"10\^\{?(-?\d+)\}?", body))
+        for mm in magnitudes:
+            if not any(x <= mm.start() and mm.end() <= y for x, y in verified):
+                number = canonical("1", mm.group(1))
+                if not self.allowed(number, False, False):
+                    self.problems.append(f"{mm.group()!r} in {segment!r}")
+        for mm in magnitudes:
+            body = body[:mm.start()] + " " * (mm.end() - mm.start()) + body[mm.end():]
+        body = re.sub(r"\\[td]?frac\d\d", lambda t: " " * len(t.group()), body)
+        self.check(without_scripts(body), start, free_digit=True, skip=verified)
+
+
 def unchecked_numbers(text, notebook, literals, printed, used=None):
-    """Numbers of the markdown ``text`` that fit none of the kinds above, and wrong arithmetic.
+    """Return the numbers of markdown ``text`` that fit none of the kinds above, wrong arithmetic.
 
     Parameters
     ----------
@@ -449,61 +513,22 @@ def unchecked_numbers(text, notebook, literals, printed, used=None):
         One entry per offending number, with its context, and per chain that does not hold.
     """
     used = set() if used is None else used
-    references = reference_spans(text)
-    problems = []
-
-    def allowed(number, percent, free_digit):
-        key = (notebook, number)
-        for registry in (PANEL_CLAIMS, CONSTANTS):
-            if key in registry and not percent:
-                used.add(key)
-                return True
-        if (number + "%" if percent else number) in printed:
-            return True
-        if percent:
-            return canonical(str(Decimal(number) / 100)) in literals
-        return number in literals or (free_digit and re.fullmatch(r"\d", number) is not None)
-
-    def check(segment, start, free_digit, skip=()):
-        for a, b, number, percent in numbers_in(segment):
-            if any(x <= start + a and start + b <= y for x, y in references) or any(
-                    x <= a and b <= y for x, y in skip):
-                continue
-            if not allowed(number, percent, free_digit):
-                context = text[max(0, start + a - 40):start + b + 20].replace("\n", " ")
-                problems.append(f"{segment[a:b]!r} in ...{context}...")
-
+    checker = NumberCheck(text, notebook, literals, printed, used)
     position = 0
     for m in [*SEGMENTS.finditer(text), None]:
         end = m.start() if m else len(text)
-        check(text[position:end], position, free_digit=False)  # plain prose
+        checker.check(text[position:end], position, free_digit=False)  # plain prose
         if m is None:
             break
         segment, start = m.group(), m.start()
         if segment.startswith("]("):
             pass  # a link's target: a file name or an address
         elif segment.startswith("`"):  # code: settings, index expressions
-            settings = [mm.span(1) for mm in SETTING.finditer(segment)]
-            indices = [mm.span() for mm in re.finditer(r"\[\s*-?\d+\s*\]", segment)]
-            expression = re.search(r"[A-Za-z_]", segment) is not None
-            check(segment, start, free_digit=expression, skip=settings + indices)
+            checker.check_code(segment, start)
         else:  # LaTeX
-            body = re.sub(r"\\tag\{\d+\}", lambda t: " " * len(t.group()), segment)
-            body = body.replace("$", " ")
-            verified, wrong = checked_arithmetic(body)
-            problems += [f"arithmetic that does not hold: {chain!r}" for chain in wrong]
-            magnitudes = list(re.finditer(r"10\^\{?(-?\d+)\}?", body))
-            for mm in magnitudes:
-                if not any(x <= mm.start() and mm.end() <= y for x, y in verified):
-                    number = canonical("1", mm.group(1))
-                    if not allowed(number, False, False):
-                        problems.append(f"{mm.group()!r} in {segment!r}")
-            for mm in magnitudes:
-                body = body[:mm.start()] + " " * (mm.end() - mm.start()) + body[mm.end():]
-            body = re.sub(r"\\[td]?frac\d\d", lambda t: " " * len(t.group()), body)
-            check(without_scripts(body), start, free_digit=True, skip=verified)
+            checker.check_latex(segment, start)
         position = m.end()
-    return problems
+    return checker.problems
 
 
 def code_literals(path):
