@@ -293,7 +293,9 @@ class SteppingRun:
     Parameters
     ----------
     dataset, n, noise, val_size, hidden, activation, loss, momentum, dtype, seed :
-        As in :func:`train_toy_network` (full-batch gradient descent, no early stopping).
+        As in :func:`train_toy_network` (no early stopping).
+    batch_size : int >= 1 or None
+        Samples per update; None, or more than the training set, means full batch.
     lr, lam, dropout : float
         η, λ and p of the next epoch; attributes that may be changed between two
         ``advance`` calls (the running lab's sliders set them).
@@ -310,8 +312,8 @@ class SteppingRun:
     """
 
     def __init__(self, dataset, *, n, noise=None, val_size, hidden, activation="relu", loss,
-                 lr, lam=0.0, dropout=0.0, momentum=0.0, dtype=np.float64, seed=0,
-                 extra_points=()):
+                 lr, lam=0.0, dropout=0.0, momentum=0.0, batch_size=None, dtype=np.float64,
+                 seed=0, extra_points=()):
         self.X_train, self.X_val, self.y_train, self.y_val = toy_split(
             dataset, n=n, noise=noise, val_size=val_size, seed=seed)
         points = np.asarray(list(extra_points), dtype=float).reshape(-1, 3)
@@ -327,11 +329,13 @@ class SteppingRun:
         self._y = check_targets(self.y_train, self._loss_fn.name, 1, self.net.dtype, X=self._X)
         self._X_val = check_X(self.X_val, 2, name="X_val", dtype=self.net.dtype)
         self._y_val = check_targets(self.y_val, self._loss_fn.name, 1, self.net.dtype)
+        n_train = len(self._X)
+        self.batch_size = n_train if batch_size is None else min(batch_size, n_train)
         self.rng = np.random.default_rng(seed)  # fit's generator: permutations, masks
         params = [*self.net.weights, *self.net.biases]
         self.velocity = [np.zeros_like(p) for p in params] if momentum else None
         with np.errstate(over="ignore", invalid="ignore"), \
-                blas_threads_for(len(self._X), self.net.layer_sizes):
+                blas_threads_for(self.batch_size, self.net.layer_sizes):
             # fit's rule, measured against the start (with the λ of the start, as fit)
             self._diverged = DivergenceCheck(self.net, self._X, self._y, self._loss_fn, lam)
         self._last_good = self.net.get_parameters()
@@ -356,7 +360,7 @@ class SteppingRun:
         start = time.perf_counter()
         # as in fit: BLAS on one thread while the products are small (same sums, same bits)
         with np.errstate(over="ignore", invalid="ignore"), \
-                blas_threads_for(len(self._X), self.net.layer_sizes):
+                blas_threads_for(self.batch_size, self.net.layer_sizes):
             while done < epochs and self.error is None:
                 self._one_epoch()
                 done += self.error is None
@@ -364,10 +368,10 @@ class SteppingRun:
         return done
 
     def _one_epoch(self):
-        """``fit``'s loop body for one full-batch epoch (Eqs. 11-16 via train_one_epoch)."""
+        """``fit``'s loop body for one epoch (Eqs. 11-16 via train_one_epoch)."""
         net = self.net
         train_one_epoch(net, self._X, self._y, loss=self._loss_fn, lr=self.lr,
-                        batch_size=len(self._X), lam=self.lam, dropout=self.dropout,
+                        batch_size=self.batch_size, lam=self.lam, dropout=self.dropout,
                         momentum=self.momentum, velocity=self.velocity, rng=self.rng,
                         check=False)
         train_loss = net.loss(self._X, self._y, self._loss_fn, check=False)  # Eq. (14)

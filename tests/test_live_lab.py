@@ -321,7 +321,8 @@ def test_presets_are_listed_with_captions_and_load_in_one_call():
 
 def regularization_lab_defaults():
     return {"lam": 0.0, "dropout": 0.0, "hidden_layers": 2, "width": 32, "lr": 0.1,
-            "epochs": 300, "activation": "relu", "dataset": "circles", "noise": 0.35}
+            "epochs": 300, "activation": "relu", "dataset": "circles", "noise": 0.35,
+            "n_train": 50, "batch_size": 0}
 
 
 def test_preset_claims_hold_on_fresh_runs():
@@ -467,3 +468,16 @@ def test_the_previous_run_stays_as_a_ghost_when_asked():
     fresh = regularization_lab()
     assert lab.image.value == fresh.image.value  # no trace of the ghost left
     assert "lab-ghost" in lab.ghost_box._dom_classes
+
+
+def test_training_set_size_and_batch_size():
+    lab = regularization_lab()
+    assert dict(lab.controls["batch_size"].options) == {"full": 0, "8": 8, "16": 16, "32": 32}
+    lab.set(n_train=200, batch_size=16)
+    assert (len(lab.run.X_train), len(lab.run.X_val)) == (200, 200)
+    assert lab.run.batch_size == 16 and "mini-batch (16 points)" in lab.summary.value
+    assert same_run(lab.run, _lab_run(n_train=200, batch_size=16))
+    lab.step(3)  # the stepping run takes the same mini-batches as fit
+    assert same_run(lab.run, _lab_run(n_train=200, batch_size=16, epochs=303))
+    # overfitting depends on n: four times the points, a much smaller gap
+    assert gap(_lab_run(n_train=200)) < gap(_lab_run()) / 2

@@ -36,10 +36,10 @@ from mlp_core.widgets.regularization import (  # noqa: E402
 )
 
 LAB_DESCRIPTIONS = ["λ (L2)", "dropout", "hidden layers", "width", "learning rate", "epochs",
-                    "activation", "data set", "noise"]
+                    "activation", "data set", "noise", "training points", "batch size"]
 #: The keys: the keyword arguments of _lab_run, in the same order as the labels above.
 LAB_KEYS = ["lam", "dropout", "hidden_layers", "width", "lr", "epochs", "activation",
-            "dataset", "noise"]
+            "dataset", "noise", "n_train", "batch_size"]
 
 
 @pytest.fixture(scope="module")

@@ -94,25 +94,30 @@ def _lab_data(dataset="circles", noise=0.35, seed=0):
 
 
 def _lab_run(*, dataset="circles", noise=0.35, hidden_layers=2, width=32, activation="relu",
-             lr=0.1, epochs=300, lam=0.0, dropout=0.0, patience=None, min_delta=0.0, seed=0):
+             lr=0.1, epochs=300, lam=0.0, dropout=0.0, n_train=N_POINTS // 2, batch_size=0,
+             patience=None, min_delta=0.0, seed=0):
     """The lab's run for its control values: ``train_toy_network`` at the lab's settings.
 
     The keywords are the keys of the lab's controls (plus ``patience`` and ``min_delta`` of
     early stopping); L = ``hidden_layers`` hidden layers of ``width`` units each, trained
-    full-batch with momentum ``MOMENTUM`` on binary cross-entropy, in float32.
+    with momentum ``MOMENTUM`` on binary cross-entropy, in float32, on ``n_train`` points
+    (as many held out for validation), in mini-batches of ``batch_size`` (0 or None: the
+    whole training set, full-batch gradient descent).
 
     Returns
     -------
     ToyRun
     """
     return train_toy_network(
-        dataset, n=N_POINTS, noise=noise, val_size=VAL_SIZE, hidden=(width,) * hidden_layers,
-        activation=activation, loss=LOSS, lr=lr, epochs=epochs, lam=lam, dropout=dropout,
-        momentum=MOMENTUM, patience=patience, min_delta=min_delta, dtype=np.float32, seed=seed)
+        dataset, n=2 * n_train, noise=noise, val_size=VAL_SIZE,
+        hidden=(width,) * hidden_layers, activation=activation, loss=LOSS, lr=lr,
+        epochs=epochs, batch_size=batch_size or None, lam=lam, dropout=dropout, momentum=MOMENTUM,
+        patience=patience, min_delta=min_delta, dtype=np.float32, seed=seed)
 
 
 def _lab_stepper(*, dataset="circles", noise=0.35, hidden_layers=2, width=32,
-                 activation="relu", lr=0.1, lam=0.0, dropout=0.0, seed=0, points=()):
+                 activation="relu", lr=0.1, lam=0.0, dropout=0.0, n_train=N_POINTS // 2,
+                 batch_size=0, seed=0, points=()):
     """The lab's run at epoch 0, to be trained a few epochs at a time (``advance``).
 
     The same data, network and training as ``_lab_run`` (``advance(epochs)`` gives its
@@ -123,9 +128,10 @@ def _lab_stepper(*, dataset="circles", noise=0.35, hidden_layers=2, width=32,
     SteppingRun
     """
     return SteppingRun(
-        dataset, n=N_POINTS, noise=noise, val_size=VAL_SIZE, hidden=(width,) * hidden_layers,
-        activation=activation, loss=LOSS, lr=lr, lam=lam, dropout=dropout, momentum=MOMENTUM,
-        dtype=np.float32, seed=seed, extra_points=points)
+        dataset, n=2 * n_train, noise=noise, val_size=VAL_SIZE,
+        hidden=(width,) * hidden_layers, activation=activation, loss=LOSS, lr=lr, lam=lam,
+        dropout=dropout, momentum=MOMENTUM, batch_size=batch_size or None, dtype=np.float32,
+        seed=seed, extra_points=points)
 
 
 def _lab_summary(run):
@@ -153,12 +159,19 @@ def _lab_summary(run):
         f"accuracy: training {number_or_dash(acc_train, '.0%')}, validation "
         f"{number_or_dash(acc_val, '.0%')} &nbsp;·&nbsp; Σ‖W‖² = "
         f"{number_or_dash(weights_sq, '.4g')} &nbsp;·&nbsp; {len(run.y_train)} training / "
-        f"{len(run.y_val)} validation points, network {run.net.layer_sizes}, full-batch "
-        f"gradient descent with momentum {MOMENTUM}",
+        f"{len(run.y_val)} validation points, network {run.net.layer_sizes}, "
+        f"{_batches(run)} gradient descent with momentum {MOMENTUM}",
     ]
     if run.error is None:
         lines.append(_confusion_line(run))
     return "<br>".join(lines)
+
+
+def _batches(run):
+    """'full-batch', or 'mini-batch (B points)' when a step sees part of the training set."""
+    size = getattr(run, "batch_size", None)
+    return "full-batch" if size is None or size >= len(run.y_train) else \
+        f"mini-batch ({size} points)"
 
 
 def _confusion_line(run):
@@ -197,7 +210,8 @@ EPOCH_CAP = 5000
 #: this much training (s); the whole run follows in a few pictures (budgets grow 3x).
 REPLAY_BUDGET = 0.035
 #: Controls that change the data or the network: a change starts again at epoch 0.
-STRUCTURAL = ("dataset", "noise", "hidden_layers", "width", "activation")
+STRUCTURAL = ("dataset", "noise", "hidden_layers", "width", "activation", "n_train",
+              "batch_size")
 #: Controls the running training picks up from its next epoch on.
 LIVE = ("lam", "dropout", "lr")
 #: Named scenarios of §4.6 (issue 13): name -> (what to look at, the controls it changes
@@ -283,6 +297,9 @@ class RegularizationLab(Panel):
             "activation": dropdown("activation", ["relu", "sigmoid", "tanh"]),
             "dataset": dropdown("data set", datasets, value="circles"),
             "noise": float_slider("noise", 0.35, 0.0, 0.6, 0.05),
+            "n_train": int_slider("training points", N_POINTS // 2, 10, 200, 10),
+            "batch_size": dropdown("batch size", [("full", 0), ("8", 8), ("16", 16),
+                                                  ("32", 32)], value=0),  # 0: all points
         }
         self._defaults = {name: control.value for name, control in controls.items()}
         self._build_extras()
@@ -455,7 +472,7 @@ class RegularizationLab(Panel):
         maker.dpi = _base._figure_dpi if self.dpi is None else self.dpi
         with one_blas_thread():
             png = maker.frame(run, epochs=v["epochs"],
-                              data_key=(v["dataset"], v["noise"], self.seed,
+                              data_key=(v["dataset"], v["noise"], v["n_train"], self.seed,
                                         _point_tuple(self.points)))
         self.figure = maker.fig
         self.image.value = png
