@@ -45,7 +45,15 @@ from .metrics import accuracy, accuracy_score, predict_classes, r2_score
 from .network import MLP, ForwardCache, Gradients, parameter_table
 from .perceptron import Perceptron, step
 from .regularization import EarlyStopping, dropout_mask, l2_penalty
-from .training import History, TrainingDivergedError, fit, sgd_step, train_one_epoch
+from .training import (
+    History,
+    ScaleWarning,
+    TrainingDivergedError,
+    TrainingInterrupted,
+    fit,
+    sgd_step,
+    train_one_epoch,
+)
 
 __version__ = "0.1.0"
 
@@ -60,7 +68,9 @@ __all__ = [
     "History",
     "Loss",
     "Perceptron",
+    "ScaleWarning",
     "TrainingDivergedError",
+    "TrainingInterrupted",
     "accuracy",
     "accuracy_score",
     "binary_cross_entropy",

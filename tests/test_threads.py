@@ -8,7 +8,13 @@ import pytest
 from threadpoolctl import threadpool_info, threadpool_limits
 
 from mlp_core import MLP, fit
-from mlp_core.training import SMALL_PRODUCT, blas_threads_for, largest_product, one_blas_thread
+from mlp_core.training import (
+    SMALL_PRODUCT,
+    ScaleWarning,
+    blas_threads_for,
+    largest_product,
+    one_blas_thread,
+)
 
 
 def blas_threads():
@@ -62,7 +68,7 @@ def test_fit_leaves_blas_alone_for_large_products(two_blas_threads):
 
 def test_fit_restores_blas_threads_when_training_diverges(two_blas_threads):
     X = np.linspace(-1, 1, 20)[:, None] * 1e3
-    with pytest.raises(FloatingPointError):
+    with pytest.warns(ScaleWarning), pytest.raises(FloatingPointError):  # inputs of 1e3
         fit(MLP([1, 4, 1], seed=0), X, X[:, 0], loss="mse", lr=10.0, epochs=5, seed=0)
     assert set(blas_threads()) == {2}
 

@@ -216,6 +216,30 @@ def test_callback_returning_true_stops_training():
     assert history.stopped_early is False
 
 
+def test_history_repr_is_one_short_line():
+    # print(history) used to dump every per-epoch loss (issue 14, item 7)
+    X, y = regression_data(seed=1, n=40)
+    history = fit(MLP([2, 6, 1], activation="tanh", seed=0), X, y, loss="mse", lr=0.05,
+                  epochs=200, batch_size=8, validation=regression_data(seed=2, n=20), seed=0,
+                  progress=False)
+    assert repr(history) == (
+        f"History(epochs=200, train_loss={history.train_loss[-1]:.4g}, "
+        f"val_loss={history.val_loss[-1]:.4g}, best_epoch={history.best_epoch})"
+    )
+    assert str(history) == repr(history) and len(repr(history)) < 100
+    assert repr(History()) == "History(epochs=0)"
+    without_validation = fit(MLP([2, 3, 1], seed=0), X, y, loss="mse", lr=0.01, epochs=2,
+                             progress=False)
+    assert repr(without_validation) == (
+        f"History(epochs=2, train_loss={without_validation.train_loss[-1]:.4g})")
+    stopped = History(train_loss=[0.5, 0.4], val_loss=[0.6, 0.7], objective=[0.5, 0.4],
+                      best_epoch=1, stopped_epoch=2, stopped_early=True)
+    assert repr(stopped) == ("History(epochs=2, train_loss=0.4, val_loss=0.7, best_epoch=1, "
+                             "stopped_early=True)")
+    stopped.stopped_early, stopped.interrupted = False, True
+    assert repr(stopped).endswith("best_epoch=1, interrupted=True)")
+
+
 # --- early stopping through fit ---------------------------------------------------------------
 
 def overfitting_problem():
@@ -303,11 +327,72 @@ def test_history_and_the_error_live_with_fit():
     import mlp_core
     import mlp_core.training
 
-    for name in ("History", "TrainingDivergedError", "fit", "train_one_epoch", "sgd_step"):
+    for name in ("History", "TrainingDivergedError", "TrainingInterrupted", "ScaleWarning",
+                 "fit", "train_one_epoch", "sgd_step"):
         assert getattr(mlp_core, name) is getattr(mlp_core.training, name)
     for gone in ("history", "progress", "threads"):  # folded into mlp_core.training
         with pytest.raises(ModuleNotFoundError):
             importlib.import_module(f"mlp_core.{gone}")
+
+
+# --- inputs that are not standardized: one clear warning ----------------------------------------
+
+def test_raw_concrete_warns_once_pointing_to_the_standardizer():
+    # Concrete's raw columns (kg per m³ from about 6 to 975, days up to 365) give a loss of
+    # 1e24 in the first epoch; fit now says why, once, before training (issue 14, item 7)
+    from mlp_core.data import load_concrete
+    from mlp_core.training import ScaleWarning
+
+    assert issubclass(ScaleWarning, UserWarning)
+    ds = load_concrete()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with pytest.raises(TrainingDivergedError):
+            fit(MLP([8, 16, 1], seed=0), ds.X, ds.y, loss="mse", lr=0.01, epochs=5,
+                batch_size=32, seed=0, progress=False)
+    scale = [w for w in caught if issubclass(w.category, ScaleWarning)]
+    assert len(scale) == 1 and len(caught) == 1  # once per fit, and nothing else
+    message = str(scale[0].message)
+    assert "mlp_core.data.Standardizer" in message and "column" in message
+    assert scale[0].filename == __file__  # it points at the fit call
+
+
+@pytest.mark.parametrize(("X", "warns"), [
+    # columns' root mean squares: 0.6 and 87 (145 times apart); 0.6 and 0.003 (200 times);
+    # both 1000 (alike, but far above 1); 0.6 and 29 (48 times apart, no warning)
+    (np.column_stack([np.linspace(-1, 1, 20), np.linspace(0, 150, 20)]), True),
+    (np.column_stack([np.linspace(-1, 1, 20), np.linspace(0, 0.005, 20)]), True),
+    (np.column_stack([np.linspace(900, 1100, 20), np.linspace(1100, 900, 20)]), True),
+    (np.column_stack([np.linspace(-1, 1, 20), np.linspace(0, 50, 20)]), False),
+    (np.column_stack([np.linspace(-1, 1, 20), np.zeros(20)]), False),  # a constant 0 column
+    (np.column_stack([np.linspace(-1, 1, 20), np.full(20, 1e-12)]), False),  # rounding noise
+])
+def test_the_scale_rule(X, warns):
+    from mlp_core.training import ScaleWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fit(MLP([2, 3, 1], seed=0), X, np.zeros(20), loss="mse", lr=1e-4, epochs=1,
+            progress=False)
+    assert [w.category for w in caught] == ([ScaleWarning] if warns else [])
+
+
+def test_the_kits_standardized_data_does_not_warn(monkeypatch):
+    # The notebooks' runs (HEALTHY_RUNS, below) and the recipes train on standardized or
+    # toy data: none of them may warn (make test turns a warning into an error).
+    import mlp_core.recipes
+    from mlp_core.training import ScaleWarning
+
+    for recipe in ("CONCRETE", "DIGITS"):  # one epoch is enough to see the inputs
+        monkeypatch.setitem(getattr(mlp_core.recipes, recipe), "epochs", 1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ScaleWarning)
+        mlp_core.recipes.concrete_regression()
+        mlp_core.recipes.digits_classification()
+        for data, _, _ in HEALTHY_RUNS.values():
+            X, _, _ = data()
+            fit(MLP([X.shape[1], 1], seed=0), X, np.zeros(len(X)), loss="mse", lr=1e-3,
+                epochs=1, progress=False)
 
 
 # --- reproducibility --------------------------------------------------------------------------
