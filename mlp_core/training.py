@@ -9,8 +9,10 @@ Three public steps, from the inside out:
 - ``fit`` checks its arguments once, then calls ``train_one_epoch`` epoch after epoch and
   records the losses in a ``History``, with early stopping and a guard against divergence.
 
-Also here: ``History``, ``TrainingDivergedError``, the optional progress bar (tqdm) and the
-rule that holds numpy's BLAS to one thread while a run's matrix products are small.
+Also here: ``History``; what ends a run early, ``DivergenceCheck`` with its
+``TrainingDivergedError`` and ``TrainingInterrupted`` (Ctrl-C); ``ScaleWarning`` for inputs
+that are not standardized; the optional progress bar (tqdm) and the rule that holds numpy's
+BLAS to one thread while a run's matrix products are small.
 """
 
 from __future__ import annotations
