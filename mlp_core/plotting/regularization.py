@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import struct
+import threading
 import zlib
 
 import contourpy
@@ -332,6 +333,9 @@ class LabFigure:
         self.layout_key = self.net_key = None
         self.relayouts = 0
         self.ghost = None
+        # A frame changes shared state (artists, the saved background, the pixel buffer):
+        # the lock keeps two frames from interleaving if a kernel calls from two threads.
+        self._lock = threading.RLock()
         self._seq = matplotlib.colormaps[CMAP]
         self._div = matplotlib.colormaps[DIVERGING_CMAP]
 
@@ -352,6 +356,14 @@ class LabFigure:
         """
         if data_key is None:
             data_key = (run.X_train.tobytes(), run.X_val.tobytes())
+        with self._lock:  # one frame at a time, whichever thread asks (see _lock)
+            try:
+                return self._frame(run, epochs, data_key)
+            except BaseException:
+                self.fig = None  # a frame that failed half-way: lay out anew next time
+                raise
+
+    def _frame(self, run, epochs, data_key):
         need = self._needs_layout(run, epochs, data_key)
         if need == "network":
             self._relayout_network(run.net)
