@@ -79,7 +79,7 @@ def wait_whole_run(panel, epochs_handle, timeout=30_000):
         return
     epochs = slider_readout(epochs_handle)
     panel.page.wait_for_function(
-        "([p, n]) => new RegExp(`^epoch ${n}\\b`).test(p.querySelector('.lab-epoch').innerText)",
+        r"([p, n]) => p.querySelector('.lab-epoch').innerText.match(/^epoch (\d+)/)?.[1] === n",
         arg=[panel.element_handle(), epochs], timeout=timeout)
 
 
