@@ -41,7 +41,7 @@ from .losses import (
     mean_squared_error_delta,
     softmax,
 )
-from .metrics import accuracy, accuracy_score, predict_classes, r2_score
+from .metrics import accuracy, accuracy_score, confusion_counts, predict_classes, r2_score
 from .network import MLP, ForwardCache, Gradients, parameter_table
 from .perceptron import Perceptron, step
 from .regularization import EarlyStopping, dropout_mask, l2_penalty
@@ -75,6 +75,7 @@ __all__ = [
     "accuracy_score",
     "binary_cross_entropy",
     "binary_cross_entropy_delta",
+    "confusion_counts",
     "cross_entropy",
     "cross_entropy_delta",
     "data",

@@ -1,5 +1,8 @@
 """How good a trained network is: class accuracy and R², the numbers the notebooks report.
 
+The confusion matrix ``confusion_counts(y_true, y_pred, n_classes)`` counts which class
+each true class was taken for (arrays only; the regularization lab shows it).
+
 Two forms of every metric
 -------------------------
 - On a network: ``accuracy(net, X, y, loss)`` and ``predict_classes(net, X, loss)`` run the
@@ -30,11 +33,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import check_array, check_same_length, check_X, class_labels
+from ._checks import check_array, check_int, check_same_length, check_X, class_labels
 from .losses import Loss, get_loss
 from .network import MLP
 
-__all__ = ["accuracy", "accuracy_score", "predict_classes", "r2_score"]
+__all__ = ["accuracy", "accuracy_score", "confusion_counts", "predict_classes", "r2_score"]
 
 #: Score above which a single-output network predicts class 1, by loss.
 BINARY_THRESHOLD = {"binary_cross_entropy": 0.0, "mse": 0.5}
@@ -204,6 +207,50 @@ def accuracy_score(y_true, y_pred):
             f"got {len(y_true)} and {len(y_pred)}"
         )
     return float(np.mean(y_true == y_pred))
+
+
+def confusion_counts(y_true, y_pred, n_classes=2):
+    """Count the samples of each true class predicted as each class: a confusion matrix.
+
+    ``C[i, j]`` is the number of samples of true class i predicted as class j, so the
+    diagonal holds the right answers and ``trace(C) / C.sum()`` is ``accuracy_score``.
+
+    Parameters
+    ----------
+    y_true : array_like of shape (n,) or (n, 1)
+        The true class labels, whole numbers 0 .. n_classes − 1 (or booleans).
+    y_pred : array_like of shape (n,) or (n, 1)
+        The predicted labels, e.g. ``predict_classes(net, X, loss)``, in the same range.
+    n_classes : int >= 1
+        K, the number of classes: the matrix is K × K.
+
+    Returns
+    -------
+    ndarray of shape (n_classes, n_classes), int
+
+    Raises
+    ------
+    TypeError
+        If ``n_classes`` is not an integer, or a label argument is an MLP.
+    ValueError
+        If a label is not a whole number in [0, n_classes − 1], an array has several
+        columns (scores?), or the lengths differ.
+    """
+    n_classes = check_int(n_classes, "n_classes", minimum=1)
+    y_true = _labels(y_true, "y_true")
+    y_pred = _labels(y_pred, "y_pred")
+    if len(y_true) != len(y_pred):
+        raise ValueError("y_true and y_pred must have the same length (one label per sample), "
+                         f"got {len(y_true)} and {len(y_pred)}")
+    for name, y in (("y_true", y_true), ("y_pred", y_pred)):
+        outside = (y < 0) | (y >= n_classes)
+        if outside.any():
+            where = int(np.argmax(outside))
+            raise ValueError(f"{name} must hold class labels in [0, {n_classes - 1}] "
+                             f"(n_classes={n_classes}), got {y[where].item():g} at index {where}")
+    counts = np.zeros((n_classes, n_classes), dtype=int)
+    np.add.at(counts, (y_true.astype(np.int64), y_pred.astype(np.int64)), 1)
+    return counts
 
 
 def _labels(y, name):

@@ -433,8 +433,7 @@ def test_a_click_on_the_boundary_adds_or_removes_a_point():
 # --- extras (issue 12, item 5) -----------------------------------------------------------
 
 def test_summary_has_the_validation_confusion_matrix():
-    from mlp_core.metrics import predict_classes
-    from mlp_core.widgets.regularization import confusion_counts
+    from mlp_core.metrics import confusion_counts, predict_classes
 
     np.testing.assert_array_equal(confusion_counts([0, 0, 1, 1, 1], [0, 1, 1, 1, 0]),
                                   [[1, 1], [1, 2]])

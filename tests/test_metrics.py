@@ -1,14 +1,17 @@
-"""accuracy, predict_classes and r2_score on networks whose scores are known by hand.
+"""The metrics (accuracy, predict_classes, r2_score, confusion_counts) on hand-known scores.
 
 Each metric has a network form, ``accuracy(net, X, y, loss)``, and scikit-learn's form on
 arrays, true values first: ``accuracy_score(y_true, y_pred)`` (or ``accuracy(y_true,
-y_pred)``), ``predict_classes(scores, loss)``, ``r2_score(y_true, y_pred)``.
+y_pred)``), ``predict_classes(scores, loss)``, ``r2_score(y_true, y_pred)``; the confusion
+matrix ``confusion_counts(y_true, y_pred, n_classes)`` is on arrays only.
 """
+
+import re
 
 import numpy as np
 import pytest
 
-from mlp_core import MLP, accuracy, accuracy_score, predict_classes, r2_score
+from mlp_core import MLP, accuracy, accuracy_score, confusion_counts, predict_classes, r2_score
 
 
 def score_net(n_outputs):
@@ -225,3 +228,39 @@ def test_one_column_of_scores_needs_the_loss_to_choose_the_threshold():
         predict_classes(np.zeros((2, 3)), "mse")
     with pytest.raises(ValueError, match=r"scores must contain only finite numbers, got nan"):
         predict_classes(np.array([[np.nan, 1.0]]))
+
+
+# --- confusion_counts -----------------------------------------------------------------------
+
+def test_confusion_counts_by_hand():
+    # true 0 0 1 1 1, predicted 0 1 1 1 0: one 0 right, one 0 taken for 1, two 1 right, one
+    # 1 taken for 0
+    np.testing.assert_array_equal(confusion_counts([0, 0, 1, 1, 1], [0, 1, 1, 1, 0]),
+                                  [[1, 1], [1, 2]])
+    counts = confusion_counts(np.array([[2], [0], [1], [2]]), [2, 2, 1, 0], n_classes=3)
+    np.testing.assert_array_equal(counts, [[0, 0, 1], [0, 1, 0], [1, 0, 1]])
+    assert counts.dtype.kind == "i"
+    # a class nobody has still gets its row and column
+    np.testing.assert_array_equal(confusion_counts([True, True], [1, 0], n_classes=3),
+                                  [[0, 0, 0], [1, 1, 0], [0, 0, 0]])
+
+
+def test_confusion_counts_diagonal_is_the_accuracy_of_a_network():
+    net = score_net(3)  # classes by the largest of x, 2x − 1, 3x − 2
+    y = np.array([0, 1, 2, 2])
+    counts = confusion_counts(y, predict_classes(net, X, "cross_entropy"), n_classes=3)
+    assert counts.sum() == len(y)
+    assert np.trace(counts) / counts.sum() == accuracy(net, X, y, "cross_entropy")
+
+
+@pytest.mark.parametrize("args, kwargs, error, words", [
+    (([0, 1, 2], [0, 1, 1]), {}, ValueError, "y_true must hold class labels in [0, 1]"),
+    (([0, 1], [0, -1]), {}, ValueError, "y_pred must hold class labels in [0, 1]"),
+    (([0, 1], [0, 0.5]), {}, ValueError, "y_pred must hold class labels (whole numbers)"),
+    (([0, 1], [0, 1, 1]), {}, ValueError, "same length"),
+    (([0, 1], [0, 1]), {"n_classes": 0}, ValueError, "n_classes must be >= 1, got 0"),
+    (([0, 1], [0, 1]), {"n_classes": 2.0}, TypeError, "n_classes must be an integer"),
+])
+def test_confusion_counts_refuses_labels_outside_the_classes(args, kwargs, error, words):
+    with pytest.raises(error, match=re.escape(words)):
+        confusion_counts(*args, **kwargs)

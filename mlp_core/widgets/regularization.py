@@ -57,7 +57,7 @@ import numpy as np
 
 from .._checks import check_int, check_seed, short_repr
 from ..data import TOY_DATASETS
-from ..metrics import predict_classes
+from ..metrics import confusion_counts, predict_classes
 from ..plotting.regularization import LabFigure, dropout_figure, early_stopping_figure
 from ..recipes import SteppingRun, toy_split, train_toy_network
 from ..regularization import dropout_mask, l2_penalty
@@ -181,22 +181,6 @@ def _confusion_line(run):
     rows = [f"class {k}: {counts[k, k]} right, {counts[k, 1 - k]} taken for class {1 - k}"
             for k in (0, 1)]
     return "validation confusion matrix (true class → predicted): " + "; ".join(rows)
-
-
-def confusion_counts(y_true, y_pred, n_classes=2):
-    """Counts ``C[i, j]`` of points of true class i predicted as class j.
-
-    Parameters
-    ----------
-    y_true, y_pred : ndarray of shape (n,), labels 0 .. n_classes − 1
-
-    Returns
-    -------
-    ndarray of shape (n_classes, n_classes), int
-    """
-    counts = np.zeros((n_classes, n_classes), dtype=int)
-    np.add.at(counts, (np.asarray(y_true, dtype=int), np.asarray(y_pred, dtype=int)), 1)
-    return counts
 
 
 #: Epochs trained per picture while playing, and per press of Step.
@@ -595,7 +579,7 @@ class RegularizationLab(Panel):
 
     def state_string(self):
         """``state()`` as a short string (base64 of compressed JSON), for pasting."""
-        return encode_state(self.state())
+        return _encode_state(self.state())
 
     def load_state(self, state):
         """Rebuild the run ``state`` describes (a dict from ``state()`` or its string).
@@ -605,7 +589,7 @@ class RegularizationLab(Panel):
         ValueError, TypeError
             If ``state`` is not such a dict or string, naming what is wrong.
         """
-        state = decode_state(state) if isinstance(state, str) else state
+        state = _decode_state(state) if isinstance(state, str) else state
         _check_state(state, self.seed)
         settings, trained_with = state["settings"], state["trained_with"]
         for name, value in settings.items():
@@ -660,7 +644,7 @@ class RegularizationLab(Panel):
                 self.controls[name].value = values[name]
 
     def _show_state(self):
-        text = encode_state(self.state())
+        text = _encode_state(self.state())
         if text == self._state_shown:
             return
         self._state_shown = text
@@ -716,14 +700,14 @@ def _point_tuple(points):
     return tuple(tuple(p) for p in points)
 
 
-def encode_state(state):
+def _encode_state(state):
     """A lab state as a short string: base64 (URL-safe) of zlib-compressed compact JSON."""
     compact = json.dumps(state, separators=(",", ":"), ensure_ascii=False)
     return base64.urlsafe_b64encode(zlib.compress(compact.encode(), 9)).decode()
 
 
-def decode_state(text):
-    """The dict ``encode_state`` made ``text`` from."""
+def _decode_state(text):
+    """The dict ``_encode_state`` made ``text`` from."""
     try:
         return json.loads(zlib.decompress(base64.urlsafe_b64decode(text.strip().encode())))
     except (ValueError, zlib.error) as error:
@@ -788,7 +772,7 @@ def regularization_lab(seed=0, state=None):
         points.
     """
     if isinstance(state, str):
-        state = decode_state(state)
+        state = _decode_state(state)
     if isinstance(state, dict) and "seed" in state:
         seed = state["seed"]
     return RegularizationLab(seed=seed, state=state)
