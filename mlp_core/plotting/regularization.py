@@ -13,6 +13,8 @@
   redrawn frame by frame while the network trains: every unit's activation map on the
   network diagram (Fig. 3), the weights by sign and size, the decision boundary and the loss
   curves (see the section "the live lab's picture" below).
+- ``regularization_grid_figure``: decision boundaries for λ in ``GRID_LAMS`` across the
+  columns and the data sets of ``GRID_DATASETS`` down the rows, for a projector (issue 13).
 """
 
 from __future__ import annotations
@@ -52,8 +54,9 @@ from .training import (
     plot_loss_curves,
 )
 
-__all__ = ["LabFigure", "boundary_figure", "dropout_figure", "early_stopping_figure",
-           "epoch_limit", "loss_limits", "plane_grid", "shown_units", "unit_maps"]
+__all__ = ["GRID_DATASETS", "GRID_LAMS", "LabFigure", "boundary_figure", "dropout_figure",
+           "early_stopping_figure", "epoch_limit", "loss_limits", "plane_grid", "png_bytes",
+           "regularization_grid_figure", "shown_units", "unit_maps"]
 
 
 @styled
