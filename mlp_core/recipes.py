@@ -193,7 +193,7 @@ class ToyRun:
     seconds: float = 0.0
 
     def data_loss(self, X, y):
-        """Data loss L of the final network on (X, y): no penalty, no dropout (Eq. 14)."""
+        """Return the data loss L of the final network on (X, y): no penalty or dropout (Eq. 14)."""
         with np.errstate(all="ignore"):
             return self.net.loss(X, y, self.loss)
 
@@ -394,7 +394,7 @@ class SteppingRun:
         self.applied.append((self.lam, self.dropout, self.lr))
 
     def data_loss(self, X, y):
-        """Data loss L of the current network on (X, y): no penalty, no dropout (Eq. 14)."""
+        """Return the data loss L of the current network on (X, y), no penalty/dropout (Eq. 14)."""
         with np.errstate(all="ignore"):
             return self.net.loss(X, y, self.loss)
 

@@ -22,7 +22,7 @@ __all__ = ["EarlyStopping", "dropout_mask", "l2_penalty"]
 
 
 def l2_penalty(weights, lam, check=True):
-    """s = λ/2 Σ_l ‖W^(l)‖²_F, Eq. (15).
+    """Return the L2 penalty s = λ/2 Σ_l ‖W^(l)‖²_F, Eq. (15).
 
     Parameters
     ----------
@@ -44,7 +44,7 @@ def l2_penalty(weights, lam, check=True):
 
 
 def dropout_mask(shape, p, rng, dtype=np.float64, check=True):
-    """An inverted-dropout mask: 0 with probability p, else 1/(1 − p).
+    """Draw an inverted-dropout mask: 0 with probability p, else 1/(1 − p).
 
     Parameters
     ----------
@@ -116,4 +116,5 @@ class EarlyStopping:
         return self.wait == 0 and self.best_epoch is not None
 
     def __repr__(self):
+        """Show the two settings, e.g. ``EarlyStopping(patience=10, min_delta=0.0)``."""
         return f"EarlyStopping(patience={self.patience}, min_delta={self.min_delta})"

@@ -1,11 +1,11 @@
-"""The live regularization lab (issue 12): a run trained a few epochs at a time, its picture,
-and Play / Pause / Step / Reset.
+"""Test the live regularization lab (issue 12): a run trained a few epochs at a time.
 
-The stepping run must give bit for bit what one ``train_toy_network`` call gives; λ, dropout
-and the learning rate changed between epochs must be the ones the next epoch uses; every
-unit's map must be the network's own activation on the grid; the same settings must give
-the same picture whatever was shown before. The playing parts run on an asyncio loop of
-their own (``asyncio.run``), as they do on the kernel's.
+Its picture and Play / Pause / Step / Reset are tested too. The stepping run must give bit
+for bit what one ``train_toy_network`` call gives; λ, dropout and the learning rate changed
+between epochs must be the ones the next epoch uses; every unit's map must be the network's
+own activation on the grid; the same settings must give the same picture whatever was shown
+before. The playing parts run on an asyncio loop of their own (``asyncio.run``), as they do
+on the kernel's.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ TOY = dict(dataset="circles", n=100, noise=0.35, val_size=0.5, hidden=(32, 32),
 
 
 def same_run(a, b):
-    """Same History and bit-identical weights and biases."""
+    """Return True for the same History and bit-identical weights and biases."""
     return (a.history.train_loss == b.history.train_loss
             and a.history.val_loss == b.history.val_loss
             and a.history.objective == b.history.objective
@@ -291,7 +291,7 @@ def test_png_bytes_decode_to_the_same_pixels():
 # --- presets, shareable state, students' own points (issue 13) --------------------------
 
 def preset_run(name):
-    """A fresh whole run with the preset's settings (the lab's defaults changed by it)."""
+    """Train a fresh whole run with the preset's settings (the lab's defaults it changes)."""
     _, changes = PRESETS[name]
     return _lab_run(**changes)
 

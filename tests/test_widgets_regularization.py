@@ -249,7 +249,7 @@ def test_plot_decision_boundary_one_class_everywhere_has_no_contour():
 
 
 def _legend_clear_of_curves(fig, ax):
-    """The legend of ``ax`` lies below the axes (hiding nothing) and inside the figure."""
+    """Return True if the legend of ``ax`` lies below the axes and inside the figure."""
     fig.canvas.draw()
     legend = ax.get_legend().get_window_extent()
     return legend.y1 < ax.get_window_extent().y0 and legend.y0 >= 0

@@ -195,7 +195,7 @@ PNG_LEVEL = 1
 
 
 def png_bytes(rgb, level=PNG_LEVEL):
-    """An RGB image as PNG bytes: no row filter, zlib at ``level``.
+    """Encode an RGB image as PNG bytes: no row filter, zlib at ``level``.
 
     Written out here because it is ~3x faster than Pillow's encoder (whose adaptive row
     filters cost more than they save on a picture with large flat areas): ~9 ms against
@@ -225,7 +225,7 @@ LAB_FIGSIZE = (12.0, 4.8)
 
 
 def shown_units(size, max_units=LAB_MAX_UNITS):
-    """Indices of the units drawn for a layer of ``size`` units.
+    """Return the indices of the units drawn for a layer of ``size`` units.
 
     Returns
     -------
@@ -238,7 +238,7 @@ def shown_units(size, max_units=LAB_MAX_UNITS):
 
 
 def plane_grid(X, resolution=LAB_RESOLUTION, margin=0.5):
-    """The grid of the boundary map.
+    """Return the grid of the boundary map.
 
     Parameters
     ----------
@@ -287,8 +287,11 @@ def unit_maps(net, grid, resolution=LAB_RESOLUTION, step=NEURON_STEP):
 
 
 def loss_limits(*histories, low=0.02, high=2.0):
-    """y range of the lab's loss axis: [0.02, 2], widened to whole decades to fit the losses
-    of every History given (None is skipped)."""
+    """Return the y range of the lab's loss axis: [0.02, 2], widened to fit every loss.
+
+    The range grows to whole decades until it holds the losses of every History given
+    (None is skipped).
+    """
     values = np.asarray([v for h in histories if h is not None
                          for v in (*h.train_loss, *h.val_loss)], dtype=float)
     values = values[np.isfinite(values) & (values > 0)]
@@ -301,7 +304,7 @@ def loss_limits(*histories, low=0.02, high=2.0):
 
 
 def epoch_limit(epochs, epoch):
-    """x range of the lab's loss axis: the run length set, doubled as often as playing needs."""
+    """Return the x range of the lab's loss axis: the run length, doubled as playing needs."""
     limit = max(int(epochs), 10)
     while limit < epoch:
         limit *= 2
@@ -380,7 +383,7 @@ class LabFigure:
         return png_bytes(np.asarray(self.canvas.buffer_rgba())[..., :3])
 
     def data_point(self, fx, fy):
-        """The (x₁, x₂) of the boundary map under a point of the picture, or None.
+        """Return the (x₁, x₂) of the boundary map under a point of the picture, or None.
 
         Parameters
         ----------

@@ -82,7 +82,7 @@ DROPOUT_LAYER_SIZES = (4, 10, 10, 3)
 
 
 def _lab_data(dataset="circles", noise=0.35, seed=0):
-    """The lab's ``N_POINTS`` toy points split (stratified) into training and validation halves.
+    """Split the lab's ``N_POINTS`` toy points (stratified) into training and validation halves.
 
     Returns
     -------
@@ -96,7 +96,7 @@ def _lab_data(dataset="circles", noise=0.35, seed=0):
 def _lab_run(*, dataset="circles", noise=0.35, hidden_layers=2, width=32, activation="relu",
              lr=0.1, epochs=300, lam=0.0, dropout=0.0, n_train=N_POINTS // 2, batch_size=0,
              patience=None, min_delta=0.0, seed=0):
-    """The lab's run for its control values: ``train_toy_network`` at the lab's settings.
+    """Train the lab's run for its control values: ``train_toy_network`` at its settings.
 
     The keywords are the keys of the lab's controls (plus ``patience`` and ``min_delta`` of
     early stopping); L = ``hidden_layers`` hidden layers of ``width`` units each, trained
@@ -118,7 +118,7 @@ def _lab_run(*, dataset="circles", noise=0.35, hidden_layers=2, width=32, activa
 def _lab_stepper(*, dataset="circles", noise=0.35, hidden_layers=2, width=32,
                  activation="relu", lr=0.1, lam=0.0, dropout=0.0, n_train=N_POINTS // 2,
                  batch_size=0, seed=0, points=()):
-    """The lab's run at epoch 0, to be trained a few epochs at a time (``advance``).
+    """Build the lab's run at epoch 0, to be trained a few epochs at a time (``advance``).
 
     The same data, network and training as ``_lab_run`` (``advance(epochs)`` gives its
     numbers bit for bit); ``points`` are (x1, x2, label) rows added to the training set.
@@ -394,7 +394,7 @@ class RegularizationLab(Panel):
         self._show(start)
 
     def _next_run(self):
-        """A new run at epoch 0; the one shown becomes the ghost if ghosts are kept."""
+        """Return a new run at epoch 0; the one shown becomes the ghost if ghosts are kept."""
         if self.ghost_box.value and self.run is not None and self.run.epoch:
             self.figure_maker.ghost = self.run.history
         return self._new_run()
@@ -411,7 +411,7 @@ class RegularizationLab(Panel):
                             points=self.points)
 
     def _structure_now(self):
-        """What a new run is built from: the structural controls and the added points."""
+        """Return what a new run is built from: the structural controls and added points."""
         values = self.values
         return {**{k: values[k] for k in STRUCTURAL}, "points": _point_tuple(self.points)}
 
@@ -429,7 +429,7 @@ class RegularizationLab(Panel):
                 self.pause()
 
     async def _replay(self, epochs, start):
-        """The whole run in a few pictures: the first after REPLAY_BUDGET s of training."""
+        """Show the whole run in a few pictures: the first after REPLAY_BUDGET s of training."""
         budget = REPLAY_BUDGET
         while True:
             budget_end = time.perf_counter() + budget
@@ -495,7 +495,7 @@ class RegularizationLab(Panel):
     # --- presets, shareable state, students' own points (issue 13) ----------------------
 
     def _build_extras(self):
-        """The preset row, the point tools and the state row (before Panel builds the box)."""
+        """Make the preset row, the point tools and the state row (before Panel's box)."""
         buttons = []
         for name, (caption, _) in PRESETS.items():
             button = widgets.Button(description=name, tooltip=caption,
@@ -545,9 +545,12 @@ class RegularizationLab(Panel):
         return {name: caption for name, (caption, _) in PRESETS.items()}
 
     def load_preset(self, name, *, _from_browser=False):
-        """Apply the scenario ``name`` (a key of ``presets``): every control from the
-        defaults as the scenario sets it, the generated data (your points are cleared), and
-        its caption above the controls. Not playing: the whole run is shown."""
+        """Apply the scenario ``name`` (a key of ``presets``).
+
+        Every control goes back to the defaults as the scenario sets them, the data to the
+        generated set (your points are cleared), and the scenario's caption shows above the
+        controls. Not playing: the whole run is shown.
+        """
         if name not in PRESETS:
             raise ValueError(f"name must be one of {list(PRESETS)}, got {name!r}")
         caption, changes = PRESETS[name]
@@ -614,8 +617,10 @@ class RegularizationLab(Panel):
         self._show(start)
 
     def add_point(self, x1, x2, label):
-        """Add a training point of class ``label`` (0 or 1) at (x1, x2); the network
-        retrains (from epoch 0, whole run when not playing)."""
+        """Add a training point of class ``label`` (0 or 1) at (x1, x2); the network retrains.
+
+        Training starts again at epoch 0 (the whole run is shown when not playing).
+        """
         if label not in (0, 1) or isinstance(label, bool):
             raise ValueError(f"label must be 0 or 1, got {label!r}")
         x1, x2 = (float(v) for v in (x1, x2))
@@ -682,7 +687,7 @@ class RegularizationLab(Panel):
         self.click_events.on_dom_event(self._on_click)
 
     def _on_click(self, event):
-        """A click on the boundary: add a point of the selected class, or remove one."""
+        """Add a point of the selected class where the boundary was clicked, or remove one."""
         point = self.figure_maker.data_point(
             event["relativeX"] / event["boundingRectWidth"],
             event["relativeY"] / event["boundingRectHeight"])
@@ -701,13 +706,13 @@ def _point_tuple(points):
 
 
 def _encode_state(state):
-    """A lab state as a short string: base64 (URL-safe) of zlib-compressed compact JSON."""
+    """Encode a lab state as a short string: URL-safe base64 of zlib-compressed JSON."""
     compact = json.dumps(state, separators=(",", ":"), ensure_ascii=False)
     return base64.urlsafe_b64encode(zlib.compress(compact.encode(), 9)).decode()
 
 
 def _decode_state(text):
-    """The dict ``_encode_state`` made ``text`` from."""
+    """Return the dict ``_encode_state`` made ``text`` from."""
     try:
         return json.loads(zlib.decompress(base64.urlsafe_b64decode(text.strip().encode())))
     except (ValueError, zlib.error) as error:
@@ -753,7 +758,7 @@ def _current_task():
 
 
 def regularization_lab(seed=0, state=None):
-    """The regularization lab panel, which trains as you watch (see the module docstring).
+    """Make the regularization lab panel, which trains as you watch (see the module docstring).
 
     Parameters
     ----------
@@ -846,7 +851,7 @@ def _dropout_masks(p, seed, layer_sizes=DROPOUT_LAYER_SIZES):
 
 
 def dropout_panel(seed=0, layer_sizes=DROPOUT_LAYER_SIZES):
-    """A dropout rate and a mask seed: the dropped units of one mask and the count kept.
+    """Make a panel of one dropout mask (a rate and a seed): its dropped units, the count kept.
 
     Parameters
     ----------

@@ -79,7 +79,7 @@ def live_page(browser, live_server):
 
 
 def epoch(panel):
-    """The epoch the ``lab-epoch`` readout shows."""
+    """Return the epoch the ``lab-epoch`` readout shows."""
     return int(re.search(r"epoch (\d+)", panel.locator(".lab-epoch").inner_text()).group(1))
 
 
@@ -185,7 +185,7 @@ def test_live_lab_plays_pauses_resets_and_answers(live_page, live_server, artifa
 
 
 def summary_numbers(panel):
-    """The gap, the two losses and the point count the lab's summary shows."""
+    """Return the gap, the two losses and the point count the lab's summary shows."""
     text = panel.locator(":scope > .widget-html").last.inner_text()
     numbers = re.findall(r"\d+\.\d+", text)
     points = re.search(r"your points: (\d+)", text)
@@ -203,7 +203,7 @@ def state_shown(panel):
 
 
 def wait_new_state(panel, old, timeout=10.0):
-    """The lab-state text once it differs from ``old``."""
+    """Wait for the lab-state text to differ from ``old``; return it."""
     deadline = time.monotonic() + timeout
     while (text := state_shown(panel)) == old:
         if time.monotonic() > deadline:

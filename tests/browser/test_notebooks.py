@@ -1,8 +1,8 @@
-"""Every notebook in a real JupyterLab: it runs without error or warning, every widget
-renders, and every slider of every panel redraws its figure at both ends and one step in.
+"""Run every notebook in a real JupyterLab: no error or warning, and every widget renders.
 
-One test per ``notebooks/*.ipynb`` (found when the tests are collected). The regularization
-lab's key-to-image latency is measured and reported, not asserted (speed goals are reported).
+Every slider of every panel must redraw its figure at both ends and one step in. One test
+per ``notebooks/*.ipynb`` (found when the tests are collected). The regularization lab's
+key-to-image latency is measured and reported, not asserted (speed goals are reported).
 """
 
 from __future__ import annotations
@@ -49,8 +49,10 @@ def stored_widget_outputs(path):
 
 
 def measure_latency(panel, kernel_log, moves=4):
-    """Key-to-new-image times (s) for LATENCY_SLIDERS: one step up and back, twice each,
-    so the panel ends at its defaults. Returns {slider: [seconds]} and the failed steps."""
+    """Measure key-to-new-image times (s) for LATENCY_SLIDERS: one step up and back, twice.
+
+    The panel ends at its defaults. Returns {slider: [seconds]} and the failed steps.
+    """
     handles = panel.locator('[role="slider"]')
     by_label = {slider_label(handles.nth(i)): handles.nth(i) for i in range(handles.count())}
     times, failed = {}, []
@@ -73,8 +75,11 @@ def measure_latency(panel, kernel_log, moves=4):
 
 
 def wait_whole_run(panel, epochs_handle, timeout=30_000):
-    """Wait until the lab shows its whole run: a change arrives as a few pictures (the first
-    after a few epochs), and the next press must not count the last of them as its own."""
+    """Wait until the lab shows its whole run.
+
+    A change arrives as a few pictures (the first after a few epochs), and the next press
+    must not count the last of them as its own.
+    """
     if epochs_handle is None or not panel.locator(".lab-epoch").count():
         return
     epochs = slider_readout(epochs_handle)
@@ -102,8 +107,11 @@ def report_latency(times, notebook, artifacts):
 
 
 def exercise_panels(panels, kernel_log):
-    """Every slider of every panel to both ends and one step back: [(panel number, Step)].
-    A panel whose redraw timed out is left alone from then on."""
+    """Move every slider of every panel to both ends and one step back.
+
+    Returns [(panel number, Step)]. A panel whose redraw timed out is left alone from then
+    on.
+    """
     steps = []
     for i in range(panels.count()):
         panel = panels.nth(i)
