@@ -119,7 +119,7 @@ def diverged_message(error):
 
 
 def _is_selection(control):
-    """True for dropdowns and other controls that pick one of their ``options``."""
+    """Return True for dropdowns and other controls that pick one of their ``options``."""
     return hasattr(control, "options")
 
 
@@ -288,5 +288,6 @@ class Panel:
         display(self.widget)
 
     def __repr__(self):
+        """Show the panel's class, CSS class and control names."""
         names = ", ".join(self.controls)
         return f"{type(self).__name__}({self.widget._dom_classes[-1]!r}: {names})"
