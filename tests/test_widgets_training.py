@@ -12,7 +12,8 @@ from mlp_core.plotting.training import LOSS_CAP
 from mlp_core.recipes import toy_split, train_toy_network
 from mlp_core.widgets import backprop_panel, training_panel
 from mlp_core.widgets.backprop import _backprop_state
-from mlp_core.widgets.training import _train
+from mlp_core.widgets.base import switched_off_message
+from mlp_core.widgets.training import _switched_off, _train
 
 
 @pytest.fixture(scope="module")
@@ -113,7 +114,7 @@ def _silent_second_layer(run):
 
 
 def test_learning_rates_of_notebook_06_what_to_try():
-    """Keeps notebook 06's 'what to try' list true (moons, batch 16, 30 epochs).
+    """Keeps notebook 06's 'what to try' list and section 5 true (moons, batch 16, 30 epochs).
 
     The notebook's prose states what happens at the slider's learning rates; the expected
     outcomes here are those statements, observed in the seeded runs, not derived from
@@ -122,20 +123,76 @@ def test_learning_rates_of_notebook_06_what_to_try():
     """
     runs = {}
     for loss in ("mse", "binary_cross_entropy"):
-        for k in (-1, 0, 1, 2, 4):  # the slider's steps 10^(k/4): 0.562, 1, 1.78, 3.16, 10
+        for k in (-1, 0, 1, 2, 3, 4):  # the slider's steps 10^(k/4): 0.562, 1, ..., 5.62, 10
             run = _train("moons", 10 ** (k / 4), 16, 30, loss=loss)
             runs[loss, k] = run, run.accuracy(run.X_val, run.y_val)
-    # mse: learns at 0.56; at 1 the second hidden layer is silent, the output constant
-    assert runs["mse", -1][1] >= 0.9
-    assert runs["mse", 0][1] == 0.5 and _silent_second_layer(runs["mse", 0][0])
-    assert runs["mse", 1][0].error is None and runs["mse", 1][1] == 0.5  # no overflow yet
-    assert runs["mse", 2][0].error is not None and runs["mse", 4][0].error is not None
-    # cross-entropy: learns at 1, erratic at 1.78, silent but finite at the top of the slider
+    # mse: learns at 0.56; from lr=1 on every run is reported diverged, at 1 in epoch 1
+    assert runs["mse", -1][0].error is None and runs["mse", -1][1] >= 0.9
+    assert all(runs["mse", k][0].error is not None for k in (0, 1, 2, 3, 4))
+    assert runs["mse", 0][0].error.epoch == 1
+    # the section 5 run: full batches at lr=1 get past epoch 1 before they diverge
+    full = _train("moons", 1.0, 150, 30)
+    assert full.error is not None and full.error.epoch > 1
+    assert len(full.history.train_loss) == full.error.epoch - 1
+    # cross-entropy: learns at 1, erratic at 1.78; at 5.62 and 10 never diverged, but the
+    # second hidden layer is silent: one class for every point
     assert runs["binary_cross_entropy", 0][1] >= 0.9
     erratic = runs["binary_cross_entropy", 1][0].history.train_loss
     assert erratic[-1] > 2 * min(erratic) and runs["binary_cross_entropy", 1][1] < 0.9
-    top = runs["binary_cross_entropy", 4][0]
-    assert top.error is None and _silent_second_layer(top)
+    for k in (3, 4):
+        top, accuracy_val = runs["binary_cross_entropy", k]
+        assert top.error is None and _silent_second_layer(top) and accuracy_val == 0.5
+
+
+@pytest.mark.parametrize("lr", [10 ** 0.75, 10.0])  # the slider's 5.62 and its top
+def test_a_network_that_switched_off_gets_a_note(tr_panel, lr):
+    tr_panel.set(dataset="moons", batch_size=16, epochs=30)  # notebook 06's settings
+    tr_panel.controls["loss"].value = "binary_cross_entropy"
+    tr_panel.controls["lr"].value = lr
+    try:
+        run = _train("moons", lr, 16, 30, loss="binary_cross_entropy")
+        assert run.error is None and _silent_second_layer(run)  # what the note says
+        summary = tr_panel.summary.value
+        assert summary.startswith("<b style='color:#bd1f01'>The network switched off</b>: "
+                                  "every unit of h^(2) is switched off"), summary
+        assert "one class for every input" in summary and "Lower the learning rate" in summary
+        assert "diverged" not in summary
+        assert "accuracy 50% (training), 50% (validation)" in summary
+    finally:
+        tr_panel.controls["loss"].value = "mse"
+        tr_panel.controls["lr"].value = 0.1
+    assert "switched off" not in tr_panel.summary.value
+
+
+@pytest.mark.parametrize("loss", ["mse", "binary_cross_entropy"])
+def test_healthy_runs_get_no_switched_off_note(tr_panel, loss):
+    tr_panel.set(lr=0.1, batch_size=16, epochs=30)  # the panel's defaults
+    tr_panel.controls["loss"].value = loss
+    try:
+        for dataset in ("moons", "circles", "xor", "spirals"):
+            tr_panel.controls["dataset"].value = dataset
+            assert "switched off" not in tr_panel.summary.value, (dataset, loss)
+    finally:
+        tr_panel.controls["dataset"].value = "moons"
+        tr_panel.controls["loss"].value = "mse"
+
+
+def test_switched_off_finds_the_dead_layer_or_the_constant_output():
+    run = _train("moons", 0.1, 16, 3)
+    assert _switched_off(run) == (False, None)
+    W2, b2 = run.net.weights[1], run.net.biases[1]
+    W2_kept, b2_kept = W2.copy(), b2.copy()
+    W2[:] = 0.0
+    b2[:] = -1.0  # z^(2) = -1 for every point: every ReLU of h^(2) is 0
+    assert _switched_off(run) == (True, 2)
+    b2[:] = 1.0  # h^(2) = 1 for every point: no layer dead, but ŷ is constant
+    assert _switched_off(run) == (True, None)
+    W2[:], b2[:] = W2_kept, b2_kept
+    assert _switched_off(run) == (False, None)
+    note = switched_off_message(None)
+    assert "the output ŷ is the same for every training point" in note
+    assert "gets no gradient" not in note  # that reason is for dead ReLU units only
+    assert "every unit of h^(1) is switched off" in switched_off_message(1)
 
 
 def test_plot_loss_curves_variants():
@@ -172,7 +229,8 @@ def test_divergence_in_epoch_1_shows_dashes_and_the_initial_weights(tr_panel):
 
 
 def test_training_figure_names_the_weights_after_a_later_divergence():
-    run = _train("moons", 10.0, 16, 30)
+    run = _train("moons", 1.0, 150, 30)  # full batches: diverges after a few epochs
+    assert run.error is not None and run.error.epoch > 1
     fig = training_figure(run.history, run.net, run.X_train, run.y_train,
                           diverged_epoch=run.error.epoch)
     assert fig.axes[1].get_title() == (f"decision boundary after epoch {run.error.epoch - 1} "

@@ -31,7 +31,7 @@ from ..training import one_blas_thread
 from .controls import check_control_value
 
 __all__ = ["Panel", "diverged_message", "number_or_dash", "one_blas_thread", "presenter_mode",
-           "set_figure_dpi"]
+           "set_figure_dpi", "switched_off_message"]
 
 #: Resolution of the PNG a panel draws (``set_figure_dpi`` changes it). The image is shown
 #: at its own pixel size, so this sets how large a figure appears.
@@ -116,6 +116,33 @@ def diverged_message(error):
     return (f"<b style='color:#bd1f01'>Training diverged</b> in epoch {error.epoch}: "
             f"{html.escape(error.reason)}, so losses and accuracies are shown as —. Shown: "
             f"{shown}. {html.escape(error.advice)}")
+
+
+def switched_off_message(layer):
+    """HTML: the trained network gives every input the same output, why, and what to do.
+
+    The sibling of ``diverged_message`` for a run that did not diverge but ended with a
+    network that no longer depends on its input (a step too large threw the ReLU units of a
+    hidden layer to where they are 0 for every point).
+
+    Parameters
+    ----------
+    layer : int or None
+        The hidden layer l whose units are all 0 on every training point (dead ReLUs), or
+        None if no layer is dead but the output ŷ is the same for every training point.
+
+    Returns
+    -------
+    str
+    """
+    if layer is None:
+        what = "the output ŷ is the same for every training point"
+        why = ""
+    else:
+        what = f"every unit of h^({layer}) is switched off (0 for every training point)"
+        why = " A ReLU unit that is 0 for every input gets no gradient, so it stays off."
+    return (f"<b style='color:#bd1f01'>The network switched off</b>: {what}, so it predicts "
+            f"one class for every input.{why} Lower the learning rate (lr).")
 
 
 def _is_selection(control):

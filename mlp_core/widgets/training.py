@@ -3,18 +3,22 @@
 Every redraw trains ``MLP([2, 16, 16, 1])`` from the same seeded start on a 2-D toy set
 (150 training and 50 validation points) with ``mlp_core.recipes.train_toy_network``, then
 shows the training and validation loss per epoch and the decision regions. A learning rate
-that is too large makes the loss overflow; ``fit`` raises ``TrainingDivergedError`` and the
-panel draws the epochs before it, says in the summary that training diverged and shows "—"
-for the losses and accuracies.
+that is too large makes the run blow up; ``fit`` raises ``TrainingDivergedError`` and the
+panel draws the epochs before it, says in the summary that training diverged and why, and
+shows "—" for the losses and accuracies. A run that ends with a network whose output no
+longer depends on its input (every ReLU unit of a hidden layer 0 for every training point,
+or a constant ŷ), which ``fit`` does not call diverged, gets a note in the same place.
 """
 
 from __future__ import annotations
+
+import numpy as np
 
 from .._checks import check_seed
 from ..data import TOY_DATASETS
 from ..plotting.training import training_figure
 from ..recipes import train_toy_network
-from .base import Panel, diverged_message, number_or_dash
+from .base import Panel, diverged_message, number_or_dash, switched_off_message
 from .controls import dropdown, int_slider, log_slider
 
 __all__ = ["training_panel"]
@@ -32,6 +36,25 @@ def _train(dataset, lr, batch_size, epochs, *, loss="mse", seed=0):
                              seed=seed)
 
 
+def _switched_off(run):
+    """Whether the trained network gives every training point the same output, and why.
+
+    Returns
+    -------
+    (bool, int or None)
+        (True, l) if every unit of hidden layer l is 0 for every training point (the first
+        such layer); (True, None) if no layer is but ŷ is the same for every point;
+        (False, None) otherwise.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):  # a run near its limit is large
+        cache = run.net.forward(run.X_train)
+    for l in range(1, run.net.n_hidden + 1):
+        if not np.any(cache.h[l]):  # h^(l) = 0 for every point and unit: all ReLUs are off
+            return True, l
+    output = cache.output  # equal rows can differ in the last bit after a matrix product
+    return bool(np.ptp(output) <= 1e-9 * max(1.0, float(np.max(np.abs(output))))), None
+
+
 def _summary(run, loss, lr, batch_size):
     n = len(run.X_train)
     updates = -(-n // min(batch_size, n))  # ceil(n / batch_size)
@@ -43,6 +66,9 @@ def _summary(run, loss, lr, batch_size):
         lines.append("Training loss —, validation loss —; accuracy — (training), "
                      "— (validation).")
     elif h.train_loss:
+        silent, layer = _switched_off(run)
+        if silent:
+            lines.insert(0, switched_off_message(layer))
         acc_train = run.accuracy(run.X_train, run.y_train)
         acc_val = run.accuracy(run.X_val, run.y_val)
         lines.append(
