@@ -123,7 +123,8 @@ def test_backprop_panel_batch_of_twelve():
 # --- 06: the training panel ------------------------------------------------------------
 
 #: Positions of the learning-rate slider (10^(k/4)) named in notebook 06.
-LR = {"0.56": 10 ** -0.25, "1": 1.0, "1.78": 10 ** 0.25, "3.16": 10 ** 0.5}
+LR = {"0.56": 10 ** -0.25, "1": 1.0, "1.78": 10 ** 0.25, "3.16": 10 ** 0.5,
+      "5.62": 10 ** 0.75}
 
 
 @pytest.fixture
@@ -143,33 +144,63 @@ def test_training_panel_learns_the_moons_up_to_lr_056(training):
         assert min(training_accuracies(training)) >= 0.9, (lr, summary_text(training))
 
 
-def test_training_panel_switches_off_at_lr_1_and_diverges_from_316(training):
+def test_training_panel_diverges_from_lr_1(training):
+    # 06: with the squared error the network learns up to lr=0.56 (test above); from lr=1
+    # on every step of the slider reports a divergence, at lr=1 in epoch 1
     training.set(lr=LR["1"])
-    assert training_accuracies(training) == (0.5, 0.5)  # one class for every point
-    for lr in (LR["3.16"], 10 ** 0.75, 10.0):
+    assert "Training diverged in epoch 1:" in summary_text(training)
+    for lr in (LR["1.78"], LR["3.16"], LR["5.62"], 10.0):
         training.set(lr=lr)
         assert "diverged" in summary_text(training), lr
 
 
-def test_training_panel_cross_entropy_never_overflows(training):
+def test_training_panel_at_full_batch_is_the_run_of_section_5(training):
+    # 06, section 5 and "What to try": fit at lr=1 with batch_size=150 on the split and
+    # network of section 3 diverges after its first epochs; the panel at lr=1,
+    # batch_size=150 runs the same and names the same epoch and weights
+    from mlp_core import MLP, TrainingDivergedError, fit
+    from mlp_core.data import make_moons, train_test_split
+
+    X, y = make_moons(200, seed=0)
+    X_train, _, y_train, _ = train_test_split(X, y, test_size=0.25, seed=0, stratify=True)
+    with pytest.raises(TrainingDivergedError) as caught:
+        fit(MLP([2, 16, 16, 1], seed=0), X_train, y_train, loss="mse", lr=1.0, epochs=30,
+            batch_size=150, seed=0, progress=False)
+    epoch = caught.value.epoch
+    assert epoch > 1 and len(caught.value.history.train_loss) == epoch - 1
+    training.set(lr=LR["1"], batch_size=150)
+    assert f"Training diverged in epoch {epoch}:" in summary_text(training)
+    assert training.figure.axes[1].get_title() == (
+        f"decision boundary after epoch {epoch - 1} (diverged in epoch {epoch})")
+
+
+def test_training_panel_cross_entropy_never_diverges_but_switches_off(training):
+    # 06: with binary cross-entropy it still learns at lr=1; at lr=1.78 the loss goes up and
+    # the accuracy falls; at 5.62 and at the top of the slider the summary never says
+    # diverged, but notes that every unit of the second hidden layer is switched off
     training.set(loss="binary_cross_entropy", lr=LR["1"])
     learned = training_accuracies(training)
     assert min(learned) >= 0.9
     training.set(lr=LR["1.78"])
     assert "loss went up" in summary_text(training)
     assert training_accuracies(training)[0] < learned[0]
-    training.set(lr=10.0)  # the top of the slider
-    assert "diverged" not in summary_text(training)
-    assert training_accuracies(training) == (0.5, 0.5)
+    for lr in (LR["5.62"], 10.0):
+        training.set(lr=lr)
+        text = summary_text(training)
+        assert "diverged" not in text, lr
+        assert "The network switched off" in text, text
+        assert "every unit of h^(2) is switched off" in text, text
+        assert training_accuracies(training) == (0.5, 0.5)
 
 
-def test_training_question_runs_what_the_panel_runs(training):
-    # 06: the question before the panel computes its answer with panel_run(lr), which writes
-    # out the panel's settings; at lr=1 the panel must show that very run
+@pytest.mark.parametrize("loss, lr", [("binary_cross_entropy", 10.0), ("mse", 1.0)])
+def test_training_question_runs_what_the_panel_runs(training, loss, lr):
+    # 06: the question before the panel computes its answer with panel_run(lr, loss), which
+    # writes out the panel's settings; there the panel must show that very run
     panel_run = notebook_function("06_model_training.ipynb", "panel_run",
                                   train_toy_network=train_toy_network)
-    run = panel_run(1.0)
-    training.set(lr=LR["1"])
+    run = panel_run(lr, loss)
+    training.set(loss=loss, lr=lr)
     text = summary_text(training)
     if run.error is not None:  # then the panel reports the same divergence
         assert f"diverged in epoch {run.error.epoch}" in text, text
