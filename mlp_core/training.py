@@ -161,7 +161,7 @@ def _is_velocity_for(velocity, net):
 
 
 def _check_training(net, X, y, loss_fn, lr, batch_size, lam, dropout, momentum):
-    """The arguments ``fit`` and ``train_one_epoch`` share, checked; batch_size None -> n."""
+    """Check the arguments ``fit`` and ``train_one_epoch`` share; batch_size None -> n."""
     if not isinstance(net, MLP):
         raise TypeError(f"net must be an MLP, got {type(net).__name__}")
     X = check_X(X, net.layer_sizes[0], dtype=net.dtype)
@@ -252,26 +252,8 @@ def fit(net, X, y, *, loss, lr, epochs, batch_size=None, lam=0.0, dropout=0.0,
     X, y, lr, batch_size, lam, dropout, momentum = _check_training(
         net, X, y, loss_fn, lr, batch_size, lam, dropout, momentum
     )
-    epochs = check_int(epochs, "epochs", minimum=1)
-    min_delta = check_real(min_delta, "min_delta", low=0.0)
-    if validation is not None:
-        X_val, y_val = _check_validation(net, validation, loss_fn)
-    stopper = None
-    if patience is not None:
-        stopper = EarlyStopping(patience, min_delta)
-        if validation is None:
-            raise ValueError(
-                f"patience={patience} needs validation=(X_val, y_val) to watch, got None"
-            )
-    elif min_delta > 0:
-        raise ValueError(
-            f"min_delta={min_delta:g} needs patience (early stopping) to apply to, got None"
-        )
-    if callback is not None and not callable(callback):
-        raise TypeError(f"callback must be callable, got {callback!r}")
-    rng = np.random.default_rng(check_seed(seed))
-    if progress not in (True, False, "auto"):
-        raise ValueError(f"progress must be True, False or 'auto', got {progress!r}")
+    epochs, validation, stopper, rng = _check_fit(net, loss_fn, epochs, validation, patience,
+                                                  min_delta, callback, seed, progress)
     _warn_if_not_standardized(X)  # once per call, before any work
 
     velocity = [np.zeros_like(p) for p in [*net.weights, *net.biases]] if momentum else None
@@ -291,7 +273,7 @@ def fit(net, X, y, *, loss, lr, epochs, batch_size=None, lam=0.0, dropout=0.0,
                 # The exact data loss L on the whole set, without dropout (Eq. 14), and J:
                 train_loss = net.loss(X, y, loss_fn, check=False)
                 objective = train_loss + l2_penalty(net.weights, lam, check=False)  # Eq. (16)
-                val_loss = net.loss(X_val, y_val, loss_fn, check=False) if validation else None
+                val_loss = _validation_loss(net, validation, loss_fn)
                 reason = diverged(net, objective, val_loss)
                 if reason is not None:
                     net.set_parameters(*last_good)
@@ -299,16 +281,8 @@ def fit(net, X, y, *, loss, lr, epochs, batch_size=None, lam=0.0, dropout=0.0,
                                                 reason=reason)
                 _record(history, train_loss, objective, val_loss, epoch)
                 last_good = net.get_parameters()
-                stop = False
-                if stopper is not None:  # before the callback, so it sees the final best_epoch
-                    stop = stopper.update(epoch, val_loss)
-                    history.best_epoch = stopper.best_epoch  # best by at least min_delta
-                    if stopper.improved:
-                        best = (epoch, last_good)
-                if bar is not None:
-                    _show_losses(bar, history)
-                if callback is not None:
-                    stop = bool(callback(epoch, history)) or stop
+                stop, improved = _end_of_epoch(epoch, history, stopper, bar, callback)
+                best = (epoch, last_good) if improved else best
                 if stop:
                     history.stopped_early = epoch < epochs
                     break
@@ -322,6 +296,69 @@ def fit(net, X, y, *, loss, lr, epochs, batch_size=None, lam=0.0, dropout=0.0,
     if stopper is not None and restore_best and best is not None:
         net.set_parameters(*best[1])
     return history
+
+
+def _check_fit(net, loss_fn, epochs, validation, patience, min_delta, callback, seed,
+               progress):
+    """Check the arguments only ``fit`` has, before any work.
+
+    Returns
+    -------
+    epochs : int
+    validation : (X_val, y_val) as arrays of the network's dtype, or None
+    stopper : EarlyStopping or None
+        None without ``patience``.
+    rng : numpy.random.Generator
+    """
+    epochs = check_int(epochs, "epochs", minimum=1)
+    min_delta = check_real(min_delta, "min_delta", low=0.0)
+    if validation is not None:
+        validation = _check_validation(net, validation, loss_fn)
+    stopper = None
+    if patience is not None:
+        stopper = EarlyStopping(patience, min_delta)
+        if validation is None:
+            raise ValueError(
+                f"patience={patience} needs validation=(X_val, y_val) to watch, got None"
+            )
+    elif min_delta > 0:
+        raise ValueError(
+            f"min_delta={min_delta:g} needs patience (early stopping) to apply to, got None"
+        )
+    if callback is not None and not callable(callback):
+        raise TypeError(f"callback must be callable, got {callback!r}")
+    rng = np.random.default_rng(check_seed(seed))
+    if progress not in (True, False, "auto"):
+        raise ValueError(f"progress must be True, False or 'auto', got {progress!r}")
+    return epochs, validation, stopper, rng
+
+
+def _validation_loss(net, validation, loss_fn):
+    """Return the data loss L on the validation pair (Eq. 14), or None without one."""
+    if validation is None:
+        return None
+    X_val, y_val = validation
+    return net.loss(X_val, y_val, loss_fn, check=False)
+
+
+def _end_of_epoch(epoch, history, stopper, bar, callback):
+    """Return (stop, improved) after an epoch is recorded: early stopping, the bar, the callback.
+
+    Early stopping is asked first, so that the callback sees the final ``best_epoch``;
+    ``improved`` is True when early stopping counts this epoch as the new best (its weights
+    are the ones ``restore_best`` puts back). ``stop`` is True when early stopping or the
+    callback ends the run.
+    """
+    stop = improved = False
+    if stopper is not None:
+        stop = stopper.update(epoch, history.val_loss[-1])
+        history.best_epoch = stopper.best_epoch  # best by at least min_delta
+        improved = stopper.improved
+    if bar is not None:
+        _show_losses(bar, history)
+    if callback is not None:
+        stop = bool(callback(epoch, history)) or stop
+    return stop, improved
 
 
 def _stop_cleanly(net, history, epoch, epochs, last_good, best, *, early_stopping,
@@ -625,9 +662,12 @@ class TrainingDivergedError(FloatingPointError):
 
 
 def _advice(lr, lam, momentum):
-    """Which setting to lower. Gradient descent on the L2 term alone, W ← W − lr·lam·W, grows W
-    once lr·lam >= 2 (with momentum μ: 2(1 + μ)), whatever the data; below that the learning
-    rate is to blame (the data term's curvature adds to λ's)."""
+    """Return which setting to lower, as a sentence of advice.
+
+    Gradient descent on the L2 term alone, W ← W − lr·lam·W, grows W once lr·lam >= 2 (with
+    momentum μ: 2(1 + μ)), whatever the data; below that the learning rate is to blame (the
+    data term's curvature adds to λ's).
+    """
     if not lam:
         return "Lower the learning rate (lr)."
     product, bound = lr * lam, 2.0 * (1.0 + momentum)
@@ -696,7 +736,7 @@ PROGRESS_DELAY_SECONDS = 2.0
 
 
 def _progress_bar(progress, epochs):
-    """A tqdm bar over ``epochs``, or None (no bar wanted, or tqdm not installed).
+    """Return a tqdm bar over ``epochs``, or None (no bar wanted, or tqdm not installed).
 
     tqdm draws nothing before ``delay`` seconds have passed, so with 'auto' a quick run
     prints nothing at all.
@@ -752,7 +792,7 @@ def largest_product(batch_size, layer_sizes):
 
 
 def one_blas_thread():
-    """A context that keeps BLAS (numpy's matrix products) on one thread.
+    """Return a context that keeps BLAS (numpy's matrix products) on one thread.
 
     Needs threadpoolctl (imported here, when first needed); without it the context does
     nothing and BLAS keeps its threads. The widget panels draw every redraw inside it:

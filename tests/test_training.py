@@ -797,7 +797,8 @@ def test_every_fit_call_of_the_notebooks_is_replayed():
     from pathlib import Path
 
     replayed = [settings for _, _, settings in HEALTHY_RUNS.values()]
-    deliberate = {"loss": "mse", "lr": 10.0, "epochs": 30, "batch_size": 16}  # 06, section 5
+    deliberate = [{"loss": "mse", "lr": 10.0, "epochs": 30, "batch_size": 16},  # 06, section 5:
+                  {"loss": "mse", "lr": 1.0, "epochs": 30, "batch_size": 150}]  # runs that diverge
     calls = 0
     for path in sorted((Path(__file__).parent.parent / "notebooks").glob("*.ipynb")):
         for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
@@ -810,7 +811,7 @@ def test_every_fit_call_of_the_notebooks_is_replayed():
                 if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "fit":
                     calls += 1
                     literal = _literal_settings(node)
-                    assert literal == deliberate or any(
+                    assert literal in deliberate or any(
                         all(settings.get(k) == v for k, v in literal.items())
                         for settings in replayed), f"{path.name}: fit({literal}) not replayed"
     assert calls >= 8
