@@ -122,7 +122,7 @@ class _Grid:
 
 
 def app(name, presenter=None):
-    """The app ``name``: a title, the Presenter toggle and the section's panels.
+    """Build the app ``name``: a title, the Presenter toggle and the section's panels.
 
     Parameters
     ----------

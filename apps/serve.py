@@ -33,11 +33,12 @@ HOST = "127.0.0.1"
 
 
 def app_names():
-    """The apps there are: the notebooks in apps/, by name."""
+    """Return the apps there are: the notebooks in apps/, by name."""
     return sorted(path.stem for path in APPS_DIR.glob("*.ipynb"))
 
 
 def port_is_free(port):
+    """Return True if a server can listen on ``port`` at HOST (loopback) now."""
     with socket.socket() as sock:
         try:
             sock.bind((HOST, port))
@@ -56,16 +57,21 @@ def choose_port(wanted):
 
 
 def voila_command(notebook, port, token):
-    """The Voilà command line for ``notebook``: loopback only, ``token``, the kit's template,
-    no browser of its own (it would open the address without the token)."""
+    """Return the Voilà command line for ``notebook``.
+
+    Loopback only, ``token``, the kit's template, no browser of its own (it would open the
+    address without the token).
+    """
     voila = shutil.which("voila", path=str(Path(sys.executable).parent)) or "voila"
     return [voila, str(notebook), "--template=kit", f"--Voila.ip={HOST}", f"--port={port}",
             "--Voila.port_retries=0", f"--token={token}", "--no-browser"]
 
 
 def environment(presenter):
-    """The server's environment (its kernels inherit it): the kit's template on the Jupyter
-    path, presenter mode if asked for."""
+    """Return the server's environment (its kernels inherit it).
+
+    The kit's template on the Jupyter path, presenter mode if asked for.
+    """
     env = dict(os.environ)
     paths = [str(APPS_DIR / "jupyter"), *filter(None, [env.get("JUPYTER_PATH")])]
     env["JUPYTER_PATH"] = os.pathsep.join(paths)
@@ -88,6 +94,7 @@ def wait_for_port(process, port, timeout=60.0):
 
 
 def main(argv=None):
+    """Serve the app named on the command line (``argv``; default: the lab)."""
     names = app_names()
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("app", nargs="?", default="lab",

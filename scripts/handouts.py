@@ -75,7 +75,7 @@ def _leaf(model):
 
 
 def widget_html(model_id, models):
-    """What a stored widget shows, as static HTML: its boxes walked in order."""
+    """Return what a stored widget shows, as static HTML: its boxes walked in order."""
     model = models.get(model_id)
     if model is None:
         return ""
@@ -88,8 +88,10 @@ def widget_html(model_id, models):
 
 
 def static_notebook(notebook):
-    """``notebook`` with every widget output replaced by its stored picture and text, and the
-    widget state removed (so the exporter adds no widget JavaScript from a CDN)."""
+    """Return ``notebook`` with every widget output replaced by its stored picture and text.
+
+    The widget state is removed, so the exporter adds no widget JavaScript from a CDN.
+    """
     state = notebook.metadata.pop("widgets", {}).get(WIDGET_STATE, {})
     models = state.get("state", {})
     for cell in notebook.cells:
@@ -114,6 +116,7 @@ def export(path, out):
 
 
 def main(argv=None):
+    """Export the notebooks named in ``argv`` (default: all) as handouts."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("notebooks", nargs="*", type=Path,
                         help="notebooks to export (default: notebooks/*.ipynb)")

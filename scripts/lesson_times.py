@@ -1,5 +1,6 @@
-"""Measure how long each notebook, and each of its sections, takes to run; write the table
-into docs/lesson-plan.md (between its ``<!-- times -->`` markers).
+"""Measure how long each notebook, and each of its sections, takes to run.
+
+The table goes into docs/lesson-plan.md (between its ``<!-- times -->`` markers).
 
     python scripts/lesson_times.py [--no-write] [NOTEBOOK ...]
 
@@ -41,8 +42,10 @@ def _seconds(cell):
 
 
 def section_times(notebook):
-    """[(section heading, seconds)] in notebook order; cells before the first ``##``
-    heading count as "(start)"."""
+    """Return [(section heading, seconds)] in notebook order.
+
+    Cells before the first ``##`` heading count as "(start)".
+    """
     sections, current = [], "(start)"
     times = {}
     for cell in notebook.cells:
@@ -88,7 +91,7 @@ def preset_times():
 
 
 def table(results, presets):
-    """The markdown written between the markers."""
+    """Return the markdown written between the markers."""
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     lines = [BEGIN, "",
              f"Measured {datetime.date.today()} on this machine ({os.cpu_count()} cores, "
@@ -108,6 +111,7 @@ def table(results, presets):
 
 
 def write(text, plan=PLAN):
+    """Put ``text`` between the markers of ``plan``, replacing what was there."""
     content = plan.read_text(encoding="utf-8")
     if BEGIN not in content or END not in content:
         raise SystemExit(f"lesson_times: {plan} has no {BEGIN} ... {END} markers")
@@ -117,6 +121,7 @@ def write(text, plan=PLAN):
 
 
 def main(argv=None):
+    """Time the notebooks named in ``argv`` (default: all) and write the table."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("notebooks", nargs="*", type=Path)
     parser.add_argument("--no-write", action="store_true", help="print only")

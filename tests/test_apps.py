@@ -1,5 +1,7 @@
-"""The lecture-hall tools of issue 13: the projector grid, the apps in apps/, presenter mode,
-and the handouts (scripts/handouts.py).
+"""The lecture-hall tools of issue 13.
+
+The projector grid, the apps in apps/, presenter mode, and the handouts
+(scripts/handouts.py).
 
 The apps are checked here without a browser (each builds its panels, the presenter switch
 reaches the figures); tests/browser/test_app.py runs them in Voilà and Chromium.
@@ -84,7 +86,7 @@ def test_an_empty_grid_is_refused():
 # --- presenter mode --------------------------------------------------------------------------
 
 def load(path, name):
-    """A script of apps/ or scripts/ as a module (neither folder is a package)."""
+    """Import a script of apps/ or scripts/ as a module (neither folder is a package)."""
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -246,7 +248,7 @@ def test_make_demo_runs_serve_with_the_app():
 
 @pytest.fixture(scope="module")
 def handouts(tmp_path_factory):
-    """make handouts into a temporary folder: {notebook stem: HTML text}."""
+    """Make the handouts into a temporary folder: {notebook stem: HTML text}."""
     out = tmp_path_factory.mktemp("handouts")
     script = load(REPO / "scripts" / "handouts.py", "handouts")
     assert script.main(["--out", str(out)]) == 0

@@ -165,7 +165,7 @@ def test_dropped_units_get_zero_error_term(activation, rng):
 # All losses below are multiples of 1/16, so every difference is exact in binary.
 
 def stopping_epoch(losses, patience, min_delta):
-    """The reference rule, written from the specification above.
+    """Apply the reference rule, written from the specification above.
 
     Returns (epoch at which training stops or None, best epoch, best loss).
     """

@@ -16,7 +16,7 @@ from mlp_core.data import make_moons
 
 
 def snapshot(net):
-    """A copy of all parameters, W^(1).. then b^(1)..."""
+    """Return a copy of all parameters, W^(1).. then b^(1)..."""
     W, b = net.get_parameters()
     return W + b
 
@@ -26,7 +26,7 @@ def same_parameters(net, params):
 
 
 def recording_callback(net, store):
-    """A callback that copies the network's parameters after every epoch into store[epoch]."""
+    """Return a callback that copies the parameters after every epoch into store[epoch]."""
 
     def callback(epoch, history):
         store[epoch] = snapshot(net)
@@ -42,7 +42,7 @@ def regression_data(seed=0, n=64):
 
 
 def hand_net():
-    """The 2-2-1 ReLU network worked out by hand in test_network.py."""
+    """Return the 2-2-1 ReLU network worked out by hand in test_network.py."""
     net = MLP([2, 2, 1], activation="relu")
     net.set_parameters(
         [np.array([[1.0, -1.0], [2.0, 0.5]]), np.array([[1.0, -2.0]])],
@@ -243,9 +243,12 @@ def test_history_repr_is_one_short_line():
 # --- early stopping through fit ---------------------------------------------------------------
 
 def overfitting_problem():
-    """Training targets y = x, validation targets y = x / 2. Starting from small outputs,
-    the network first moves towards x / 2 (validation loss falls), then past it towards x
-    (validation loss rises), so early stopping must end the run after a best epoch > 1."""
+    """Return training targets y = x and validation targets y = x / 2.
+
+    Starting from small outputs, the network first moves towards x / 2 (validation loss
+    falls), then past it towards x (validation loss rises), so early stopping must end the
+    run after a best epoch > 1.
+    """
     rng = np.random.default_rng(5)
     X = rng.uniform(-1, 1, (32, 1))
     X_val = rng.uniform(-1, 1, (16, 1))
@@ -777,7 +780,7 @@ def test_no_fit_of_the_notebooks_trips_the_divergence_rule(name):
 
 
 def _literal_settings(call):
-    """The keyword arguments of a fit call in a notebook that are written as literals."""
+    """Return the keyword arguments of a notebook's fit call that are written as literals."""
     import ast
 
     found = {}
@@ -818,9 +821,12 @@ def test_every_fit_call_of_the_notebooks_is_replayed():
 
 
 def _panel_default_runs():
-    """The training panel's run for each data set and loss at its default sliders; the
+    """Return the panels' default runs.
+
+    The training panel's run for each data set and loss at its default sliders; the
     regularization lab's default run, on each data set and with each activation; early
-    stopping's."""
+    stopping's.
+    """
     from mlp_core.data import TOY_DATASETS
     from mlp_core.widgets.regularization import _lab_run
     from mlp_core.widgets.training import _train

@@ -43,8 +43,10 @@ VOILA_ERRORS = re.compile(r"There was an error when executing cell|Traceback|Err
 
 
 class AppServer(LabServer):
-    """``python apps/serve.py APP --no-browser``, as ``make demo APP=...`` runs it, on a free
-    port; the token is read from the address the script prints."""
+    """Run ``python apps/serve.py APP --no-browser``, as ``make demo APP=...`` does.
+
+    It listens on a free port; the token is read from the address the script prints.
+    """
 
     def __init__(self, app, work_dir):
         super().__init__(REPO / "apps", work_dir, settings_overrides=None)
@@ -82,7 +84,7 @@ def lab_app(chromium_path, tmp_path_factory):
 
 @pytest.fixture
 def app_page(browser):
-    """A 1920 × 1080 page; ``page.foreign`` collects requests to any host but the server."""
+    """Yield a 1920 × 1080 page; ``page.foreign`` collects requests to any other host."""
     context = browser.new_context(viewport=VIEWPORT)
     try:
         page = context.new_page()
@@ -129,7 +131,9 @@ def image_src(image):
 
 def move_slider_and_wait(page, panel, key="End", index=0, timeout=60_000):
     """Press ``key`` on the ``index``-th slider of ``panel``; wait for its image to change.
-    Returns the slider's label and the seconds from key press to new image."""
+
+    Returns the slider's label and the seconds from key press to new image.
+    """
     image = panel.locator("img.widget-image").first
     before = image_src(image)
     handle = panel.locator('[role="slider"]').nth(index)
@@ -215,7 +219,7 @@ def test_section_app_loads_without_code_and_redraws(app, selector, chromium_path
 # --- the lab's scenarios, students' points and shareable state, in the app (issue 13) ------
 
 def png_bytes(page, image):
-    """The PNG bytes the page shows in ``image`` (read back from its blob: URL)."""
+    """Return the PNG bytes the page shows in ``image`` (read back from its blob: URL)."""
     data = image.evaluate("""async img => {
       const buffer = await (await fetch(img.src)).arrayBuffer();
       return Array.from(new Uint8Array(buffer));
@@ -224,8 +228,10 @@ def png_bytes(page, image):
 
 
 def settled(page, image, quiet_ms=1500, timeout=60.0):
-    """Wait until ``image`` has shown the same picture for ``quiet_ms`` (the lab replays a
-    run as a few pictures); return its ``src``."""
+    """Wait until ``image`` has shown the same picture for ``quiet_ms``; return its ``src``.
+
+    The lab replays a run as a few pictures.
+    """
     deadline = time.monotonic() + timeout
     src, since = image_src(image), time.monotonic()
     while time.monotonic() < deadline:
@@ -243,9 +249,11 @@ def state_field(lab):
 
 
 def map_center(preset):
-    """Where the lab's boundary map is in its picture after ``preset`` (fractions of the
-    width and height from the top left), the (x₁, x₂) there, and the preset's settings,
-    from the same lab built in this process."""
+    """Return where the lab's boundary map is in its picture after ``preset``.
+
+    As fractions of the width and height from the top left, with the (x₁, x₂) there and the
+    preset's settings, from the same lab built in this process.
+    """
     import matplotlib
 
     matplotlib.use("Agg")
