@@ -177,7 +177,8 @@ class ToyRun:
     loss : str
         The loss the network was trained with (a key of ``LOSSES``).
     error : TrainingDivergedError or None
-        Set if the loss became NaN or infinite during training.
+        Set if the run diverged (``training.DivergenceCheck``: the loss became NaN or
+        infinite, or J or a weight matrix grew ``DIVERGENCE_FACTOR`` times its start).
     seconds : float
         Wall-clock time of ``fit``.
     """
@@ -305,8 +306,9 @@ class SteppingRun:
     Attributes
     ----------
     net, history, X_train, y_train, X_val, y_val, loss, error :
-        As in :class:`ToyRun`; ``error`` is the ``TrainingDivergedError`` once the loss
-        became NaN or infinite (the run then keeps its last finite weights and stops).
+        As in :class:`ToyRun`; ``error`` is the ``TrainingDivergedError`` once the run
+        diverged by ``training.DivergenceCheck``'s rule (the run then keeps the weights of
+        its last good epoch and stops).
     applied : list of (float, float, float)
         (λ, p, η) used by each epoch trained, in order: ``applied[k]`` is epoch k + 1's.
     """
