@@ -103,3 +103,8 @@ c.ContentsManager.pre_save_hook = keep_shown_widget_state
 # new one (keep_shown_widget_state)" although the hook is the same: not for the student's eyes.
 warnings.filterwarnings("ignore", r"Overriding existing pre_save_hook "
                         r"\(keep_shown_widget_state\) with a new one \(keep_shown_widget_state\)")
+# Voilà's server extension (installed for `make demo`, which runs Voilà on its own) is not
+# needed inside JupyterLab, and on start-up it reads the deprecated ServerApp.token, which
+# makes jupyter_server print a DeprecationWarning to the student. The kit's JupyterLab does
+# not load it; `make demo` is unaffected.
+c.ServerApp.jpserver_extensions.update({"voila.server_extension": False})
