@@ -109,10 +109,16 @@ def first_picture_latency(panel, handle, key, epochs):
     return (shown[before] - key_at) / 1000
 
 
-def test_live_lab_plays_pauses_resets_and_answers(live_page, live_server, artifacts):
+def open_running_lab(page, live_server):
+    """Open the lab's notebook, run it, wait for its first picture and start recording.
+
+    Returns
+    -------
+    (KernelLog, Locator)
+        The kernel's log attached to ``page``, and the lab panel.
+    """
     from .kernellog import KernelLog
 
-    page = live_page
     kernel_log = KernelLog().attach(page)
     open_notebook(page, live_server, NOTEBOOK, workspace=f"live-{secrets.token_hex(4)}")
     run_all(page)
@@ -120,6 +126,12 @@ def test_live_lab_plays_pauses_resets_and_answers(live_page, live_server, artifa
     page.wait_for_function(f"() => document.querySelector('{LAB} > img.widget-image')"
                            "?.src.startsWith('blob:')")
     panel.evaluate(_RECORD_JS)
+    return kernel_log, panel
+
+
+def test_live_lab_plays_pauses_resets_and_answers(live_page, live_server, artifacts):
+    page = live_page
+    kernel_log, panel = open_running_lab(page, live_server)
     report = {"load_average_before": round(os.getloadavg()[0], 1)}
     assert epoch(panel) == 300  # the whole run at the defaults
 
@@ -213,16 +225,8 @@ def wait_new_state(panel, old, timeout=10.0):
 
 
 def test_presets_clicks_and_state_round_trip(live_page, live_server, artifacts):
-    from .kernellog import KernelLog
-
     page = live_page
-    kernel_log = KernelLog().attach(page)
-    open_notebook(page, live_server, NOTEBOOK, workspace=f"live-{secrets.token_hex(4)}")
-    run_all(page)
-    panel = page.locator(LAB).first
-    page.wait_for_function(f"() => document.querySelector('{LAB} > img.widget-image')"
-                           "?.src.startsWith('blob:')")
-    panel.evaluate(_RECORD_JS)
+    kernel_log, panel = open_running_lab(page, live_server)
 
     # A preset button changes the picture and shows its caption.
     presets = panel.locator(".lab-presets button")
