@@ -18,8 +18,11 @@ exception propagates. The next change of a control redraws as usual.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import functools
 import html
+import threading
 import time
 
 import ipywidgets as widgets
@@ -30,8 +33,8 @@ from ..plotting.style import PANEL_DPI, figure_to_png
 from ..training import one_blas_thread
 from .controls import check_control_value
 
-__all__ = ["Panel", "diverged_message", "number_or_dash", "one_blas_thread", "presenter_mode",
-           "set_figure_dpi", "switched_off_message"]
+__all__ = ["OwnThread", "Panel", "diverged_message", "number_or_dash", "one_blas_thread",
+           "presenter_mode", "set_figure_dpi", "switched_off_message"]
 
 #: Resolution of the PNG a panel draws (``set_figure_dpi`` changes it). The image is shown
 #: at its own pixel size, so this sets how large a figure appears.
@@ -150,6 +153,59 @@ def _is_selection(control):
     return hasattr(control, "options")
 
 
+class OwnThread:
+    """The thread, and its asyncio loop, that widget callbacks of one panel must run on.
+
+    Made where the panel is built (a notebook cell: the kernel's main thread). ``call``
+    runs a callback at once on that thread, or hands it to that thread's loop from any
+    other (a kernel subshell, see the module docstring); without a running loop (a script,
+    a test) it always runs at once.
+
+    Attributes
+    ----------
+    ident : int
+        ``threading.get_ident()`` of the owning thread.
+    loop : asyncio.AbstractEventLoop or None
+        Its running loop, None if there was none.
+    """
+
+    def __init__(self):
+        self.ident = threading.get_ident()
+        try:
+            self.loop = asyncio.get_running_loop()
+        except RuntimeError:
+            self.loop = None
+
+    def call(self, callback, *args):
+        """Run ``callback(*args)`` on the owning thread: now if we are on it, else soon.
+
+        Parameters
+        ----------
+        callback : callable
+            A widget callback.
+        *args
+            Its arguments (a traitlets ``change`` dict, a button, a DOM event).
+
+        Returns
+        -------
+        bool
+            True if it ran now, False if it was handed to the owning thread's loop.
+        """
+        here = threading.get_ident() == self.ident
+        if here or self.loop is None or self.loop.is_closed():
+            callback(*args)
+            return True
+        self.loop.call_soon_threadsafe(callback, *args)
+        return False
+
+    def wrap(self, callback):
+        """Return ``callback`` made to run on the owning thread (for ``observe``/``on_click``)."""
+        @functools.wraps(callback)
+        def on_own_thread(*args):
+            self.call(callback, *args)
+        return on_own_thread
+
+
 class Panel:
     """Controls plus one figure redrawn whenever a control changes.
 
@@ -184,9 +240,13 @@ class Panel:
         How many times the figure was drawn.
     last_seconds : float
         Time the last redraw took (computation plus rendering).
+    own_thread : OwnThread
+        Where the panel's callbacks run (see the module docstring).
     """
 
     def __init__(self, controls, draw, *, css_class, title="", columns=2, dpi=None):
+        if not hasattr(self, "own_thread"):  # a subclass may have made it already
+            self.own_thread = OwnThread()
         self.controls = dict(controls)
         self.draw = draw
         self.dpi = dpi
@@ -209,7 +269,7 @@ class Panel:
         self.widget.add_class("mlp-panel")
         self.widget.add_class(css_class)
         for control in self.controls.values():
-            control.observe(self._on_change, names="value")
+            control.observe(self._on_control, names="value")
         self.redraw()
 
     @property
@@ -278,7 +338,14 @@ class Panel:
         for name in self._selections_first(values):
             self.controls[name].value = values[name]
 
-    def _on_change(self, change):
+    def _on_control(self, change):
+        """Handle a moved control on the panel's own thread (``OwnThread``)."""
+        # a change sent by the browser arrives while ipywidgets holds the property lock,
+        # which is gone by the time a handed-over callback runs: look now
+        from_browser = bool(getattr(change["owner"], "_property_lock", None))
+        self.own_thread.call(self._on_change, change, from_browser)
+
+    def _on_change(self, change, from_browser):
         if not self._holding:
             self.redraw()
 

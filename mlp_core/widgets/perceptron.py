@@ -14,7 +14,7 @@ import numpy as np
 from ..data import make_xor, separable_data
 from ..perceptron import Perceptron
 from ..plotting.perceptron import perceptron_figure, perceptron_learning_figure
-from .base import Panel
+from .base import OwnThread, Panel
 from .controls import dropdown, float_slider, int_slider
 
 __all__ = ["perceptron_learning_panel", "perceptron_panel"]
@@ -130,7 +130,8 @@ def perceptron_learning_panel(seed=0):
         with panel.held():
             controls["k"].max = len(runs[change["new"]][2]) - 1
 
-    controls["dataset"].observe(fit_slider_to_run, names="value")
+    # on the thread the Panel's own observer runs on, and so still before it (base module)
+    controls["dataset"].observe(OwnThread().wrap(fit_slider_to_run), names="value")
     panel = Panel(controls, draw, css_class="perceptron-learning-panel",
                   title="Perceptron learning rule, one update at a time")
     return panel

@@ -21,6 +21,7 @@ import numbers
 import ipywidgets as widgets
 
 from .._checks import short_repr
+from .base import OwnThread
 
 __all__ = ["PredictReveal", "predict_then_reveal"]
 
@@ -67,7 +68,7 @@ class PredictReveal:
         self.button = widgets.Button(description="Check", button_style="primary",
                                      tooltip="Compare your answer with the real one")
         self.feedback = widgets.HTMLMath(value="")
-        self.button.on_click(self._on_check)
+        self.button.on_click(OwnThread().wrap(self._on_check))  # base module docstring
         self.box = widgets.VBox([self.prompt, self.input, self.button, self.feedback])
         self.box.add_class("predict-reveal")
 

@@ -62,7 +62,7 @@ from ..plotting.regularization import LabFigure, dropout_figure, early_stopping_
 from ..recipes import SteppingRun, toy_split, train_toy_network
 from ..regularization import dropout_mask, l2_penalty
 from . import base as _base
-from .base import Panel, diverged_message, number_or_dash, one_blas_thread
+from .base import OwnThread, Panel, diverged_message, number_or_dash, one_blas_thread
 from .controls import check_control_value, dropdown, float_slider, int_slider, log_slider
 
 __all__ = ["RegularizationLab", "dropout_panel", "early_stopping_panel", "regularization_lab"]
@@ -240,14 +240,17 @@ class RegularizationLab(Panel):
     Why asyncio: ipykernel runs an asyncio loop, and widget callbacks (a button, a slider)
     run on it. ``play()`` starts ``asyncio.ensure_future(self._play_loop())``; the loop trains
     ``EPOCHS_PER_FRAME`` epochs, draws one picture and then *awaits* a short sleep, during
-    which the kernel handles the next slider message. No thread: numpy, matplotlib and the
-    widgets are used from one thread, so nothing needs a lock, and cancelling the task stops
-    it at the next await (ipywidgets' "Asynchronous Widgets" page describes this pattern).
+    which the kernel handles the next slider message. No thread of ours: numpy, matplotlib
+    and the widgets are used from one thread, the one that built the lab (a callback that a
+    kernel subshell delivers on another thread is handed to it: ``base.OwnThread``), so
+    cancelling the task stops it at the next await (ipywidgets' "Asynchronous Widgets" page
+    describes this pattern).
     """
 
     def __init__(self, seed=0, state=None):
         check_seed(seed)
         self.seed = seed
+        self.own_thread = OwnThread()  # every callback below runs there (base module doc)
         self.run = None
         self.points = []  # students' own points: [x1, x2, label], added to the training set
         self.figure_maker = LabFigure()
@@ -298,9 +301,10 @@ class RegularizationLab(Panel):
         self.widget.children = [header, transport, self.preset_row, self.preset_caption,
                                 *control_rows, self.point_row, self.state_row, image,
                                 summary]
-        self.play_button.observe(self._on_play_button, names="value")
-        self.step_button.on_click(lambda _: self.step())
-        self.reset_button.on_click(lambda _: self.reset())
+        own = self.own_thread.wrap
+        self.play_button.observe(own(self._on_play_button), names="value")
+        self.step_button.on_click(own(lambda _: self.step()))
+        self.reset_button.on_click(own(lambda _: self.reset()))
         self._connect_clicks()
         if state is not None:
             self.load_state(state)
@@ -367,10 +371,9 @@ class RegularizationLab(Panel):
 
     # --- what a change of a control does ------------------------------------------------
 
-    def _on_change(self, change):
-        # a change sent by the browser arrives while ipywidgets holds the property lock
-        self._from_browser = bool(getattr(change["owner"], "_property_lock", None))
-        super()._on_change(change)
+    def _on_change(self, change, from_browser):
+        self._from_browser = from_browser
+        super()._on_change(change, from_browser)
 
     def redraw(self):
         """Panel's hook, called after every change of a control (or ``set``)."""
@@ -496,11 +499,13 @@ class RegularizationLab(Panel):
 
     def _build_extras(self):
         """Make the preset row, the point tools and the state row (before Panel's box)."""
+        own = self.own_thread.wrap
         buttons = []
         for name, (caption, _) in PRESETS.items():
             button = widgets.Button(description=name, tooltip=caption,
                                     layout={"width": "auto"})
-            button.on_click(lambda _, name=name: self.load_preset(name, _from_browser=True))
+            button.on_click(own(lambda _, name=name: self.load_preset(name,
+                                                                      _from_browser=True)))
             buttons.append(button)
         self.preset_row = widgets.HBox([widgets.HTML("scenarios:"), *buttons],
                                        layout={"flex_flow": "row wrap"})
@@ -517,19 +522,19 @@ class RegularizationLab(Panel):
         self.point_class.add_class("lab-point-class")
         self.clear_button = widgets.Button(description="Clear points", icon="eraser",
                                            tooltip="Clear points: back to the generated data")
-        self.clear_button.on_click(lambda _: self.clear_points())
+        self.clear_button.on_click(own(lambda _: self.clear_points()))
         self.point_row = widgets.HBox([widgets.HTML("click the boundary:"), self.point_class,
                                        self.clear_button], layout={"flex_flow": "row wrap"})
         self.state_text = widgets.Text(
             description="state", continuous_update=False, layout={"width": "60%"},
             tooltip="regularization_lab(state=\"...\") rebuilds this run; paste one here")
         self.state_text.add_class("lab-state")
-        self.state_text.observe(self._on_state_text, names="value")
+        self.state_text.observe(own(self._on_state_text), names="value")
         self.save_link = widgets.HTML("")
         self.save_link.add_class("lab-save")
         self.load_upload = widgets.FileUpload(accept=".json", multiple=False,
                                               description="Load .json")
-        self.load_upload.observe(self._on_upload, names="value")
+        self.load_upload.observe(own(self._on_upload), names="value")
         self.state_row = widgets.HBox([self.state_text, self.save_link, self.load_upload])
         self._state_shown = None
         self.ghost_box = widgets.Checkbox(
@@ -537,7 +542,7 @@ class RegularizationLab(Panel):
             layout={"width": "auto"},
             tooltip="the loss curves of the run before a change stay in grey")
         self.ghost_box.add_class("lab-ghost")
-        self.ghost_box.observe(self._on_ghost_box, names="value")
+        self.ghost_box.observe(own(self._on_ghost_box), names="value")
 
     @property
     def presets(self):
@@ -684,7 +689,7 @@ class RegularizationLab(Panel):
             return
         self.click_events = Event(source=self.image, watched_events=["click"],
                                   prevent_default_action=True)
-        self.click_events.on_dom_event(self._on_click)
+        self.click_events.on_dom_event(self.own_thread.wrap(self._on_click))
 
     def _on_click(self, event):
         """Add a point of the selected class where the boundary was clicked, or remove one."""
