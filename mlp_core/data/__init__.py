@@ -11,12 +11,15 @@ One module per concept:
   :func:`make_spirals`, the registry :data:`TOY_DATASETS` and :func:`make_toy`, and the
   linearly separable :func:`separable_data` of the perceptron (§3);
 - ``splits.py``: :func:`train_val_test_split` and :func:`train_test_split`;
-- ``standardize.py``: :class:`Standardizer`.
+- ``standardize.py``: :class:`Standardizer`;
+- ``features.py``: the input features of a 2-D point (x₁², x₁x₂, sin x₁, ...), the registry
+  :data:`FEATURES` and :func:`feature_map`, which turns points into the chosen columns.
 
 Only numpy and the standard library are used. Everything random takes a ``seed`` (or a
 ``np.random.Generator``) and never touches numpy's global random state.
 """
 
+from .features import DEFAULT_FEATURES, FEATURES, Feature, check_features, feature_map
 from .nndata import DATA_DIR, Dataset, find_data_file, load_concrete, load_digits, load_penguins
 from .splits import train_test_split, train_val_test_split
 from .standardize import Standardizer
@@ -47,4 +50,9 @@ __all__ = [
     "train_val_test_split",
     "train_test_split",
     "Standardizer",
+    "FEATURES",
+    "DEFAULT_FEATURES",
+    "Feature",
+    "check_features",
+    "feature_map",
 ]
