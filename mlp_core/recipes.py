@@ -22,6 +22,11 @@ with its own settings:
   ``train_toy_network`` call gives, and λ, dropout and the learning rate may change between
   two calls.
 
+Both take ``features``: the network is given those columns of ``data.feature_map`` (x₁²,
+sin x₁, ...) instead of the point (x₁, x₂) itself; the run's ``inputs(X)`` is that map, and
+everything that feeds the network goes through it. ``X_train`` and ``X_val`` stay the raw
+points, for the plots.
+
 Non-goals: hyper-parameter search, cross-validation. The real-data settings below were
 chosen by hand and checked on the seeds 0-9 (``scripts/real_data_report.py --seeds 0 1 ...
 9`` prints the spread). Only numpy is needed here.
@@ -36,7 +41,10 @@ import numpy as np
 
 from ._checks import check_targets, check_X
 from .data import (
+    DEFAULT_FEATURES,
     Standardizer,
+    check_features,
+    feature_map,
     load_concrete,
     load_digits,
     make_toy,
@@ -181,6 +189,8 @@ class ToyRun:
         infinite, or J or a weight matrix grew ``DIVERGENCE_FACTOR`` times its start).
     seconds : float
         Wall-clock time of ``fit``.
+    features : tuple of str
+        The names of ``data.FEATURES`` the network is given: ``inputs(X)``.
     """
 
     net: MLP
@@ -192,15 +202,30 @@ class ToyRun:
     loss: str
     error: TrainingDivergedError | None = None
     seconds: float = 0.0
+    features: tuple = DEFAULT_FEATURES
+
+    def inputs(self, X):
+        """Return what the network is given for the points ``X``: their ``features``.
+
+        Parameters
+        ----------
+        X : ndarray of shape (n, 2)
+            Points (x₁, x₂).
+
+        Returns
+        -------
+        ndarray of shape (n, len(features))
+        """
+        return feature_map(X, self.features)
 
     def data_loss(self, X, y):
         """Return the data loss L of the final network on (X, y): no penalty or dropout (Eq. 14)."""
         with np.errstate(all="ignore"):
-            return self.net.loss(X, y, self.loss)
+            return self.net.loss(self.inputs(X), y, self.loss)
 
     def accuracy(self, X, y):
         """Share of points on the right side of the decision boundary (``mlp_core.accuracy``)."""
-        return accuracy(self.net, X, y, self.loss)
+        return accuracy(self.net, self.inputs(X), y, self.loss)
 
 
 def toy_split(dataset, *, n, noise=None, val_size, seed=0):
@@ -234,7 +259,8 @@ def toy_split(dataset, *, n, noise=None, val_size, seed=0):
 
 def train_toy_network(dataset, *, n, noise=None, val_size, hidden, activation="relu",
                       loss, lr, epochs, batch_size=None, lam=0.0, dropout=0.0, momentum=0.0,
-                      patience=None, min_delta=0.0, dtype=np.float64, seed=0):
+                      patience=None, min_delta=0.0, dtype=np.float64, seed=0,
+                      features=DEFAULT_FEATURES):
     """Make a toy set, split it and train a fresh seeded MLP on it; never raises on divergence.
 
     Parameters
@@ -242,7 +268,9 @@ def train_toy_network(dataset, *, n, noise=None, val_size, hidden, activation="r
     dataset, n, noise, val_size :
         The data and its split, see :func:`toy_split`.
     hidden : sequence of int
-        Hidden-layer sizes: ``layer_sizes = [2, *hidden, 1]``.
+        Hidden-layer sizes: ``layer_sizes = [d, *hidden, 1]`` with d = ``len(features)``;
+        empty: no hidden layer (logistic regression on the features with the
+        binary cross-entropy).
     activation : str
         Hidden-layer activation, a key of ``ACTIVATIONS``.
     loss : {'mse', 'binary_cross_entropy'}
@@ -256,6 +284,9 @@ def train_toy_network(dataset, *, n, noise=None, val_size, hidden, activation="r
     seed : int
         Seeds the data, the split, the initial weights, the shuffling and the dropout masks:
         the same arguments give the same run.
+    features : sequence of str, default ("x1", "x2")
+        Names of ``data.FEATURES``: the network's inputs are ``data.feature_map(X,
+        features)`` (the default: the points themselves).
 
     Returns
     -------
@@ -263,22 +294,24 @@ def train_toy_network(dataset, *, n, noise=None, val_size, hidden, activation="r
         ``error`` holds the ``TrainingDivergedError`` if the loss overflowed (then
         ``history`` has the epochs before it and ``net`` the last finite weights).
     """
+    features = check_features(features)
     X_train, X_val, y_train, y_val = toy_split(dataset, n=n, noise=noise, val_size=val_size,
                                                seed=seed)
     if batch_size is not None:
         batch_size = min(batch_size, len(X_train))
-    net = MLP([2, *hidden, 1], activation=activation, seed=seed, dtype=dtype)
+    net = MLP([len(features), *hidden, 1], activation=activation, seed=seed, dtype=dtype)
     error = None
     start = time.perf_counter()
     try:
-        history = fit(net, X_train, y_train, loss=loss, lr=lr, epochs=epochs,
-                      batch_size=batch_size, lam=lam, dropout=dropout, momentum=momentum,
-                      validation=(X_val, y_val), patience=patience, min_delta=min_delta,
-                      seed=seed, progress=False)
+        history = fit(net, feature_map(X_train, features), y_train, loss=loss, lr=lr,
+                      epochs=epochs, batch_size=batch_size, lam=lam, dropout=dropout,
+                      momentum=momentum, validation=(feature_map(X_val, features), y_val),
+                      patience=patience, min_delta=min_delta, seed=seed, progress=False)
     except TrainingDivergedError as diverged:
         history, error = diverged.history, diverged
     seconds = time.perf_counter() - start
-    return ToyRun(net, history, X_train, y_train, X_val, y_val, loss, error, seconds)
+    return ToyRun(net, history, X_train, y_train, X_val, y_val, loss, error, seconds,
+                  features)
 
 
 class SteppingRun:
@@ -293,7 +326,7 @@ class SteppingRun:
 
     Parameters
     ----------
-    dataset, n, noise, val_size, hidden, activation, loss, momentum, dtype, seed :
+    dataset, n, noise, val_size, hidden, activation, loss, momentum, dtype, seed, features :
         As in :func:`train_toy_network` (no early stopping).
     batch_size : int >= 1 or None
         Samples per update; None, or more than the training set, means full batch.
@@ -305,8 +338,9 @@ class SteppingRun:
 
     Attributes
     ----------
-    net, history, X_train, y_train, X_val, y_val, loss, error :
-        As in :class:`ToyRun`; ``error`` is the ``TrainingDivergedError`` once the run
+    net, history, X_train, y_train, X_val, y_val, loss, error, features :
+        As in :class:`ToyRun` (``X_train``, ``X_val``: the points; the network is given
+        ``inputs(X)``); ``error`` is the ``TrainingDivergedError`` once the run
         diverged by ``training.DivergenceCheck``'s rule (the run then keeps the weights of
         its last good epoch and stops).
     applied : list of (float, float, float)
@@ -315,7 +349,8 @@ class SteppingRun:
 
     def __init__(self, dataset, *, n, noise=None, val_size, hidden, activation="relu", loss,
                  lr, lam=0.0, dropout=0.0, momentum=0.0, batch_size=None, dtype=np.float64,
-                 seed=0, extra_points=()):
+                 seed=0, extra_points=(), features=DEFAULT_FEATURES):
+        self.features = check_features(features)
         self.X_train, self.X_val, self.y_train, self.y_val = toy_split(
             dataset, n=n, noise=noise, val_size=val_size, seed=seed)
         points = np.asarray(list(extra_points), dtype=float).reshape(-1, 3)
@@ -324,12 +359,14 @@ class SteppingRun:
             self.y_train = np.concatenate([self.y_train, points[:, 2].astype(np.int64)])
         self.loss = loss
         self.lr, self.lam, self.dropout, self.momentum = lr, lam, dropout, momentum
-        self.net = MLP([2, *hidden, 1], activation=activation, seed=seed, dtype=dtype)
+        d = len(self.features)
+        self.net = MLP([d, *hidden, 1], activation=activation, seed=seed, dtype=dtype)
         self._loss_fn = get_loss(loss)
-        # the conversions fit makes once, before its first epoch
-        self._X = check_X(self.X_train, 2, dtype=self.net.dtype)
+        # the conversions fit makes once, before its first epoch (of the features, as fit
+        # is given them by train_toy_network)
+        self._X = check_X(self.inputs(self.X_train), d, dtype=self.net.dtype)
         self._y = check_targets(self.y_train, self._loss_fn.name, 1, self.net.dtype, X=self._X)
-        self._X_val = check_X(self.X_val, 2, name="X_val", dtype=self.net.dtype)
+        self._X_val = check_X(self.inputs(self.X_val), d, name="X_val", dtype=self.net.dtype)
         self._y_val = check_targets(self.y_val, self._loss_fn.name, 1, self.net.dtype)
         n_train = len(self._X)
         self.batch_size = n_train if batch_size is None else min(batch_size, n_train)
@@ -395,11 +432,13 @@ class SteppingRun:
         h.stopped_epoch = epoch
         self.applied.append((self.lam, self.dropout, self.lr))
 
+    inputs = ToyRun.inputs  # the same map: points (n, 2) -> the network's inputs (n, d)
+
     def data_loss(self, X, y):
         """Return the data loss L of the current network on (X, y), no penalty/dropout (Eq. 14)."""
         with np.errstate(all="ignore"):
-            return self.net.loss(X, y, self.loss)
+            return self.net.loss(self.inputs(X), y, self.loss)
 
     def accuracy(self, X, y):
         """Share of points on the right side of the decision boundary (``mlp_core.accuracy``)."""
-        return accuracy(self.net, X, y, self.loss)
+        return accuracy(self.net, self.inputs(X), y, self.loss)

@@ -21,6 +21,8 @@ matplotlib.use("Agg")
 
 from matplotlib.colors import to_rgba  # noqa: E402
 
+from mlp_core.data import FEATURES, feature_map  # noqa: E402
+from mlp_core.metrics import predict_classes  # noqa: E402
 from mlp_core.plotting.regularization import (  # noqa: E402
     NEGATIVE,
     POSITIVE,
@@ -67,6 +69,40 @@ def test_advance_in_any_chunks_is_one_fit(settings):
     assert run.epoch == 300
     assert same_run(run, whole)
     assert run.history.best_epoch == whole.history.best_epoch
+
+
+@pytest.mark.parametrize("settings", [
+    {"features": ("x1^2", "x2^2"), "hidden": ()},  # logistic regression on the squares
+    {"features": ("sin(x2)", "x1*x2", "x1"), "dropout": 0.2, "lam": 0.003},
+    {"features": tuple(FEATURES), "hidden": (8,), "dataset": "spirals", "momentum": 0.0},
+])
+def test_advance_in_any_chunks_is_one_fit_with_features(settings):
+    whole = train_toy_network(**{**TOY, **settings}, epochs=120)
+    run = SteppingRun(**{**TOY, **settings})
+    for chunk in (1, 19, 100):
+        assert run.advance(chunk) == chunk
+    assert same_run(run, whole)
+    features = settings["features"]
+    assert run.features == whole.features == features
+    assert run.net.layer_sizes[0] == whole.net.layer_sizes[0] == len(features)
+    # the points stay raw (plots need them); the network is given their features
+    assert run.X_train.shape[1] == 2
+    np.testing.assert_array_equal(run.inputs(run.X_val), feature_map(run.X_val, features))
+    expected = run.net.loss(feature_map(run.X_val, features), run.y_val, run.loss)
+    assert run.data_loss(run.X_val, run.y_val) == expected == whole.history.val_loss[-1]
+    predicted = predict_classes(run.net, feature_map(run.X_val, features), run.loss)
+    assert run.accuracy(run.X_val, run.y_val) == np.mean(predicted == run.y_val)
+
+
+def test_default_features_are_the_points_themselves():
+    assert SteppingRun(**TOY).features == train_toy_network(**TOY, epochs=1).features == \
+        ("x1", "x2")
+    run = SteppingRun(**TOY)
+    np.testing.assert_array_equal(run.inputs(run.X_train), run.X_train)
+    with pytest.raises(ValueError, match=r"features must name at least one feature"):
+        SteppingRun(**TOY, features=())
+    with pytest.raises(ValueError, match=r"features must be names from .*got 'x3'"):
+        train_toy_network(**TOY, epochs=1, features=("x1", "x3"))
 
 
 def test_divergence_stops_the_run_where_fit_stops():
