@@ -358,7 +358,7 @@ def test_presets_are_listed_with_captions_and_load_in_one_call():
 def regularization_lab_defaults():
     return {"lam": 0.0, "dropout": 0.0, "hidden_layers": 2, "width": 32, "lr": 0.1,
             "epochs": 300, "activation": "relu", "dataset": "circles", "noise": 0.35,
-            "n_train": 50, "batch_size": 0}
+            "n_train": 50, "batch_size": 0, "features": ("x1", "x2")}
 
 
 def test_preset_claims_hold_on_fresh_runs():
@@ -516,3 +516,156 @@ def test_training_set_size_and_batch_size():
     assert same_run(lab.run, _lab_run(n_train=200, batch_size=16, epochs=303))
     # overfitting depends on n: four times the points, a much smaller gap
     assert gap(_lab_run(n_train=200)) < gap(_lab_run()) / 2
+
+
+# --- input features (issue 12, item 5) ----------------------------------------------------
+
+def test_the_input_maps_are_the_features_on_the_grid():
+    lab = regularization_lab()
+    chosen = ("x1^2", "x1*x2", "sin(x2)")
+    lab.set(features=chosen)
+    maker, net = lab.figure_maker, lab.net
+    assert lab.values["features"] == chosen and net.layer_sizes == [3, 32, 32, 1]
+    grid = maker.grid
+    by_hand = {"x1^2": grid[:, 0] ** 2, "x1*x2": grid[:, 0] * grid[:, 1],
+               "sin(x2)": np.sin(grid[:, 1])}
+    assert maker.maps[0].shape == (3, 25, 25)
+    for k, name in enumerate(chosen):  # maps[0][k]: feature k over the plane
+        expected = by_hand[name].reshape(100, 100)[::4, ::4].astype(net.dtype)
+        np.testing.assert_array_equal(maker.maps[0][k], expected)
+    with one_blas_thread():
+        cache = net.forward(feature_map(grid, chosen).astype(net.dtype))
+    np.testing.assert_array_equal(maker.maps[1], cache.h[1].T.reshape(-1, 100, 100)[:, ::4, ::4])
+    # each input unit is labelled with its feature
+    texts = [t.get_text() for t in maker.axes[0].texts]
+    assert {"x₁²", "x₁x₂", "sin x₂"} <= set(texts) and "x₁" not in texts
+    assert any(t.startswith("features of x\n3 units") for t in texts)
+    assert "network [3, 32, 32, 1] on x₁², x₁x₂, sin x₂" in lab.summary.value
+    assert same_run(lab.run, _lab_run(features=chosen))
+    # the confusion matrix counts predictions made from the features
+    predicted = predict_classes(net, feature_map(lab.run.X_val, chosen), LOSS_NAME)
+    right = int(np.sum(predicted == lab.run.y_val))
+    assert right == round(lab.run.accuracy(lab.run.X_val, lab.run.y_val) * 50)
+
+
+LOSS_NAME = "binary_cross_entropy"
+
+
+def test_the_feature_toggles_are_one_control_of_buttons():
+    lab = regularization_lab()
+    row = lab.controls["features"]
+    assert "lab-features" in row._dom_classes and row in lab.widget.children
+    assert [b.description for b in row.buttons] == [f.label for f in FEATURES.values()]
+    assert [b.value for b in row.buttons] == [True, True] + [False] * 5
+    redraws = lab.redraws
+    row.buttons[2].value = True  # a click on x₁²: one redraw, the whole run again
+    assert lab.values["features"] == ("x1", "x2", "x1^2") and lab.redraws == redraws + 1
+    assert same_run(lab.run, _lab_run(features=("x1", "x2", "x1^2")))
+    lab.set(features=["sin(x1)", "x2"])  # any order: shown in the row's order
+    assert lab.values["features"] == ("x2", "sin(x1)")
+    assert [b.value for b in row.buttons] == [False, True, False, False, False, True, False]
+    assert lab.run.features == ("x2", "sin(x1)")
+
+
+def test_the_last_feature_cannot_be_switched_off():
+    lab = regularization_lab()
+    lab.set(features=("x1^2",))
+    row, redraws, png = lab.controls["features"], lab.redraws, lab.image.value
+    row.buttons[2].value = False  # the only one on
+    assert row.buttons[2].value is True and lab.values["features"] == ("x1^2",)
+    assert "x₁² is the last one on: at least one must stay on" in row.message.value
+    assert (lab.redraws, lab.image.value) == (redraws, png)  # nothing retrained
+    row.buttons[3].value = True
+    assert row.message.value == "" and lab.values["features"] == ("x1^2", "x2^2")
+    for bad, error, message in [
+            ((), ValueError, r"features must keep at least one of \['x1', .*\] on, got \(\)"),
+            (("x1", "x9"), ValueError, r"features must be some of .*'x9' is not one of them"),
+            (("x1", "x1"), ValueError, r"features must name each option at most once"),
+            ("x1", TypeError, r"features must be a tuple of some of")]:
+        with pytest.raises(error, match=message):
+            lab.set(features=bad)
+    assert lab.values["features"] == ("x1^2", "x2^2") and lab.redraws == redraws + 1
+
+
+def test_a_feature_toggle_while_playing_starts_again_and_keeps_playing():
+    lab = regularization_lab()
+
+    async def session():
+        lab.play()
+        await asyncio.sleep(0.4)
+        assert lab.epoch > 300
+        lab.controls["features"].buttons[4].value = True  # x₁x₂ on
+        assert lab.epoch == 0 and lab.net.layer_sizes == [3, 32, 32, 1]
+        assert lab.run.features == ("x1", "x2", "x1*x2")
+        await asyncio.sleep(0.4)
+        assert lab.playing and 0 < lab.epoch
+        lab.pause()
+
+    asyncio.run(session())
+    replay = _lab_stepper(features=("x1", "x2", "x1*x2"))
+    replay.advance(lab.epoch)
+    assert same_run(replay, lab.run)
+
+
+def test_a_toggle_clicked_in_the_browser_replays_on_the_lab_thread():
+    import threading
+
+    async def session():
+        lab = regularization_lab()
+        here, seen, show = threading.get_ident(), [], lab._show
+        lab._show = lambda *args: (seen.append(threading.get_ident()), show(*args))
+        button = lab.controls["features"].buttons[3]
+        worker = threading.Thread(target=lambda: button.set_state({"value": True}))
+        worker.start()  # a kernel subshell delivering the browser's click
+        worker.join()
+        assert seen == [] and lab.run.features == ("x1", "x2")  # handed over
+        loop = asyncio.get_running_loop()
+        end = loop.time() + 20
+        while lab._task is None:  # a browser change: replayed as a task, not synchronously
+            assert loop.time() < end
+            await asyncio.sleep(0.01)
+        assert lab.run.features == ("x1", "x2", "x2^2")
+        await lab._task
+        assert seen and set(seen) == {here}
+        return lab
+
+    lab = asyncio.run(session())
+    assert same_run(lab.run, _lab_run(features=("x1", "x2", "x2^2")))
+
+
+def test_state_round_trip_with_features_and_old_states():
+    lab = regularization_lab(seed=2)
+    lab.set(hidden_layers=0, features=("x1^2", "x2^2"))
+    lab.controls["features"].buttons[6].value = True  # sin x₂ too
+    lab.step(5)
+    state = lab.state()
+    assert state["settings"]["features"] == ["x1^2", "x2^2", "sin(x2)"]
+    assert json.loads(json.dumps(state)) == state
+    again = regularization_lab(state=lab.state_string())
+    assert again.values == lab.values and again.values["features"] == ("x1^2", "x2^2",
+                                                                         "sin(x2)")
+    assert same_run(again.run, lab.run) and again.image.value == lab.image.value
+    # a state saved before the toggles existed: the network was given x₁, x₂
+    old = regularization_lab().state()
+    del old["settings"]["features"]
+    loaded = regularization_lab()
+    loaded.set(features=("x1^2",))
+    loaded.load_state(old)
+    assert loaded.values["features"] == ("x1", "x2") and same_run(loaded.run, _lab_run())
+    bad = {**old, "settings": {**old["settings"], "features": ["x1", "cos(x1)"]}}
+    with pytest.raises(ValueError, match=r"features must be some of .*'cos\(x1\)'"):
+        loaded.load_state(bad)
+    with pytest.raises(ValueError, match=r"features must keep at least one"):
+        loaded.load_state({**old, "settings": {**old["settings"], "features": []}})
+    assert loaded.values["features"] == ("x1", "x2")  # refused states change nothing
+
+
+def test_no_hidden_layer_draws_inputs_joined_to_the_output():
+    lab = regularization_lab()
+    lab.set(hidden_layers=0, features=("x1", "x2", "x1^2", "x2^2"))
+    maker = lab.figure_maker
+    assert lab.net.layer_sizes == [4, 1] and len(maker.maps) == 2
+    assert len(maker._weight_index) == 4  # one line per weight
+    texts = [t.get_text() for t in maker.axes[0].texts]
+    assert any(t.startswith("output σ(ŷ)") for t in texts) and "x₂²" in texts
+    assert not any(t.startswith("hidden") for t in texts)

@@ -28,6 +28,7 @@ from mlp_core.widgets import (  # noqa: E402
     early_stopping_panel,
     regularization_lab,
 )
+from mlp_core.widgets.controls import ToggleRow  # noqa: E402
 from mlp_core.widgets.regularization import (  # noqa: E402
     _dropout_masks,
     _lab_data,
@@ -48,16 +49,17 @@ def lab():
 
 
 def test_lab_controls_are_exactly_as_specified(lab):
-    assert list(lab.controls) == LAB_KEYS
-    assert [c.description for c in lab.controls.values()] == LAB_DESCRIPTIONS
+    # the input-feature toggles, one control of buttons, are tested in test_live_lab
+    assert list(lab.controls) == [*LAB_KEYS, "features"]
+    assert [c.description for c in lab.controls.values()] == [*LAB_DESCRIPTIONS, "inputs"]
     assert "regularization-lab" in lab.widget._dom_classes
     assert "mlp-panel" in lab.widget._dom_classes
     for control in lab.controls.values():
-        if not isinstance(control, widgets.Dropdown):
+        if not isinstance(control, (widgets.Dropdown, ToggleRow)):  # clicks: no dragging
             assert control.continuous_update is False
     assert lab.controls["lam"].min == 0.0
     assert (lab.controls["dropout"].min, lab.controls["dropout"].max) == (0.0, 0.8)
-    assert (lab.controls["hidden_layers"].min, lab.controls["hidden_layers"].max) == (1, 4)
+    assert (lab.controls["hidden_layers"].min, lab.controls["hidden_layers"].max) == (0, 4)
     assert dropdown_values(lab.controls["activation"]) == ["relu", "sigmoid", "tanh"]
     assert [label for label, _ in lab.controls["dataset"].options] == [
         "moons", "circles", "XOR", "spirals"]
@@ -299,7 +301,7 @@ def test_lab_set_trains_once_with_all_the_settings():
         lab.set(lr=3.0)  # the log slider's range is 10^-3 .. 10^0
     with pytest.raises(ValueError, match=r"lam must be in \[0.0, 0.05\], got 0.1"):
         lab.set(lam=0.1)  # a float slider would clamp it to 0.05
-    with pytest.raises(ValueError, match=r"hidden_layers must be an integer in \[1, 4\], got 5"):
+    with pytest.raises(ValueError, match=r"hidden_layers must be an integer in \[0, 4\], got 5"):
         lab.set(hidden_layers=5)
     assert lab.redraws == redraws + 1  # none of the refused calls redrew
     with pytest.raises(ValueError, match=r"dataset must be one of \['moons', 'circles', "

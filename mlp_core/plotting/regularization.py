@@ -34,6 +34,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter, MaxNLocator, NullLocator
 
+from ..data import DEFAULT_FEATURES, FEATURES
 from .structure import draw_network
 from .style import (
     CMAP,
@@ -170,7 +171,8 @@ def dropout_figure(masks, p, mask_seed, layer_sizes):
 #
 # One persistent figure whose artists are updated frame by frame, in three strips:
 # 1. the network (lecture Fig. 3): every unit drawn as a small map of its activation over the
-#    input plane (inputs x₁, x₂; hidden units h_j^(l); the output σ(ŷ)), joined by one line per
+#    input plane (the inputs x₁, x₂, or the features the run is given, such as x₁² or sin x₁;
+#    hidden units h_j^(l); the output σ(ŷ)), joined by one line per
 #    weight, purple for w > 0 and orange for w < 0 (PuOr's ends, colour-blind safe), wider for
 #    larger |w|. A layer wider than LAB_MAX_UNITS shows its first units and its last one and
 #    says "showing 8";
@@ -258,26 +260,28 @@ def plane_grid(X, resolution=LAB_RESOLUTION, margin=0.5):
     return (float(lo[0]), float(hi[0]), float(lo[1]), float(hi[1])), grid
 
 
-def unit_maps(net, grid, resolution=LAB_RESOLUTION, step=NEURON_STEP):
+def unit_maps(net, inputs, resolution=LAB_RESOLUTION, step=NEURON_STEP):
     """Activation of every unit over the plane, from ONE forward pass on the grid.
 
     Parameters
     ----------
     net : MLP
-        Two inputs, one output trained with binary cross-entropy.
-    grid : ndarray of shape (resolution², 2)
-        From ``plane_grid``.
+        d inputs, one output trained with binary cross-entropy.
+    inputs : ndarray of shape (resolution², d)
+        What the network is given at each point of ``plane_grid``'s grid: the grid itself,
+        or its features (``run.inputs(grid)``, ``data.feature_map``).
 
     Returns
     -------
     maps : list of ndarray, one per layer (x, h^(1), ..., h^(L), output)
         ``maps[l]`` has shape (N_l, resolution // step, resolution // step): h_j^(l) at the
-        subsampled grid points (Eq. 12); the output layer holds σ(ŷ) = P(y = 1 | x).
+        subsampled grid points (Eq. 12); ``maps[0]`` holds the inputs (each feature over
+        the plane) and the output layer σ(ŷ) = P(y = 1 | x).
     prob : ndarray of shape (resolution, resolution)
         P(y = 1 | x) on the full grid: the decision boundary's shading.
     """
     with np.errstate(all="ignore"):
-        cache = net.forward(grid.astype(net.dtype), check=False)  # Eqs. (11)-(13)
+        cache = net.forward(inputs.astype(net.dtype), check=False)  # Eqs. (11)-(13)
         prob = 1.0 / (1.0 + np.exp(-cache.output[:, 0].astype(np.float64)))
     prob = np.nan_to_num(prob, nan=0.5).reshape(resolution, resolution)
     r = resolution
@@ -353,7 +357,8 @@ class LabFigure:
         Parameters
         ----------
         run : SteppingRun or ToyRun
-            Reads ``net``, ``history``, ``X_train``, ``y_train``, ``X_val``, ``y_val``.
+            Reads ``net``, ``history``, ``X_train``, ``y_train``, ``X_val``, ``y_val``,
+            ``features`` and ``inputs``.
         epochs : int
             The run length set: the loss axis goes to it (doubled while playing past it).
         data_key : hashable
@@ -372,7 +377,7 @@ class LabFigure:
     def _frame(self, run, epochs, data_key):
         need = self._needs_layout(run, epochs, data_key)
         if need == "network":
-            self._relayout_network(run.net)
+            self._relayout_network(run)
         elif need:
             self._layout(run, epochs, data_key)
         self._update(run)
@@ -417,14 +422,14 @@ class LabFigure:
                 or epoch_limit(epochs, run.epoch if hasattr(run, "epoch")
                                else len(run.history.train_loss)) != self._x_max):
             return "all"
-        if _net_key(run.net) != self.net_key:
+        if _net_key(run) != self.net_key:
             return "network"
         return ""
 
     def _update(self, run):
         """Put ``run``'s current state into the changing artists (no rendering)."""
         net = run.net
-        self.maps, prob = unit_maps(net, self.grid)
+        self.maps, prob = unit_maps(net, run.inputs(self.grid))  # the features on the grid
         w = np.array([net.weights[l][j, i] for l, j, i in self._weight_index], dtype=float)
         w = np.nan_to_num(w)
         top = float(np.max(np.abs(w))) if w.size else 1.0
@@ -487,7 +492,7 @@ class LabFigure:
             ax_map = fig.add_axes((0.56, 0.30, 0.21, 0.56))
             ax_loss = fig.add_axes((0.82, 0.30, 0.165, 0.56))
             self.axes = ax_net, ax_map, ax_loss
-            self._layout_network(ax_net, run.net)
+            self._layout_network(ax_net, run)
             self._layout_boundary(ax_map, run)
             self._layout_loss(ax_loss, run, epochs)
             for artist in self._dynamic:
@@ -496,9 +501,9 @@ class LabFigure:
             self.background = self.canvas.copy_from_bbox(fig.bbox)
         self.relayouts += 1
 
-    def _layout_network(self, ax, net):
-        sizes = net.layer_sizes
-        self.net_key = _net_key(net)
+    def _layout_network(self, ax, run):
+        sizes = run.net.layer_sizes
+        self.net_key = _net_key(run)
         ax.set_axis_off()
         n_layers = len(sizes)
         self._shown = [shown_units(s) for s in sizes]
@@ -522,7 +527,7 @@ class LabFigure:
                            for x, y in layer] for layer in centres]
         for l, units in enumerate(self._shown):
             if l == 0:
-                name = "input x"
+                name = "input x" if run.features == DEFAULT_FEATURES else "features of x"
             elif l == n_layers - 1:
                 name = "output σ(ŷ)"
             else:
@@ -532,8 +537,8 @@ class LabFigure:
                 label += f"\nshowing {len(units)}"
                 ax.text(l, centres[l][-2][1] - 0.5, "⋮", ha="center", va="center")
             ax.text(l, slots / 2 + 0.15, label, ha="center", va="bottom")
-        for k, (x, y) in enumerate(centres[0]):
-            ax.text(x - half_w - 0.04, y, f"x{'₁₂'[k]}", ha="right", va="center")
+        for feature, (x, y) in zip(run.features, centres[0]):  # every input is shown
+            ax.text(x - half_w - 0.04, y, FEATURES[feature].label, ha="right", va="center")
         segments, self._weight_index = [], []  # one segment per weight between shown units
         for l in range(1, n_layers):
             for a, i in enumerate(self._shown[l - 1]):
@@ -544,8 +549,8 @@ class LabFigure:
         self._edges = LineCollection(segments, zorder=1)
         ax.add_collection(self._edges)
 
-    def _relayout_network(self, net):
-        """Only the network strip anew (depth, width, activation): ~3x cheaper than all.
+    def _relayout_network(self, run):
+        """Only the network strip anew (depth, width, activation, features): ~3x cheaper.
 
         The other axes' ticks and labels stay in the saved background; a white rectangle
         covers the old network before its static parts are drawn again.
@@ -553,7 +558,7 @@ class LabFigure:
         ax = self.axes[0]
         ax.cla()
         with matplotlib.style.context([STYLE, {"font.size": TEXT_POINTS}]):
-            self._layout_network(ax, net)
+            self._layout_network(ax, run)
         self._edges.set_animated(True)
         renderer = self.canvas.get_renderer()
         self.canvas.restore_region(self.background)
@@ -613,8 +618,9 @@ class LabFigure:
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=1, frameon=False)
 
 
-def _net_key(net):
-    return tuple(net.layer_sizes), net.activation.name
+def _net_key(run):
+    """Return what the network strip's layout depends on: shape, activation, input labels."""
+    return tuple(run.net.layer_sizes), run.net.activation.name, tuple(run.features)
 
 
 def _half_contour(extent, prob):

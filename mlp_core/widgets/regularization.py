@@ -18,6 +18,12 @@ learning rate apply from the next epoch on; the other controls start again at ep
 not playing, each change of a control shows the whole run with the new settings (retrained
 from scratch, the same numbers as ``mlp_core.recipes.train_toy_network``).
 
+The row of **inputs** (x₁, x₂, x₁², x₂², x₁x₂, sin x₁, sin x₂, as in TensorFlow Playground)
+chooses the features the network is given (``lab.set(features=("x1^2", "x2^2"))``); each
+is an input unit of the diagram, drawn as its own map over the plane. With x₁² and x₂² and
+no hidden layer (``hidden_layers=0``: logistic regression) the circles are separated, which
+x₁, x₂ alone need a hidden layer for: feature engineering stands in for depth.
+
 For the lecture hall: one click loads a named scenario of §4.6 (``lab.presets``,
 ``lab.load_preset(name)``) with a line of what to look at; ``lab.state()`` (shown as a short
 string, saved and loaded as a .json file) rebuilds the identical run with
@@ -31,7 +37,8 @@ The defaults are chosen to overfit: 100 noisy points of the circles set (50 to t
 settings always give the same picture. The controls are keyed by the keyword arguments of
 the lab's call of ``mlp_core.recipes.train_toy_network`` (``lam``, ``dropout``,
 ``hidden_layers``, ``width``, ``lr``, ``epochs``, ``activation``, ``dataset``, ``noise``), so
-``lab.controls["lam"].value = 0.01`` retrains and redraws, and
+``lab.controls["lam"].value = 0.01`` retrains and redraws (``features``, the row of input
+toggles, takes a tuple of names of ``mlp_core.data.FEATURES``), and
 ``lab.set(lam=0.01, dropout=0.5)`` changes both with one redraw.
 
 Early stopping and dropout
@@ -56,14 +63,21 @@ import ipywidgets as widgets
 import numpy as np
 
 from .._checks import check_int, check_seed, short_repr
-from ..data import TOY_DATASETS
+from ..data import DEFAULT_FEATURES, FEATURES, TOY_DATASETS
 from ..metrics import confusion_counts, predict_classes
 from ..plotting.regularization import LabFigure, dropout_figure, early_stopping_figure
 from ..recipes import SteppingRun, toy_split, train_toy_network
 from ..regularization import dropout_mask, l2_penalty
 from . import base as _base
 from .base import OwnThread, Panel, diverged_message, number_or_dash, one_blas_thread
-from .controls import check_control_value, dropdown, float_slider, int_slider, log_slider
+from .controls import (
+    ToggleRow,
+    check_control_value,
+    dropdown,
+    float_slider,
+    int_slider,
+    log_slider,
+)
 
 __all__ = ["RegularizationLab", "dropout_panel", "early_stopping_panel", "regularization_lab"]
 
@@ -95,14 +109,15 @@ def _lab_data(dataset="circles", noise=0.35, seed=0):
 
 def _lab_run(*, dataset="circles", noise=0.35, hidden_layers=2, width=32, activation="relu",
              lr=0.1, epochs=300, lam=0.0, dropout=0.0, n_train=N_POINTS // 2, batch_size=0,
-             patience=None, min_delta=0.0, seed=0):
+             features=DEFAULT_FEATURES, patience=None, min_delta=0.0, seed=0):
     """Train the lab's run for its control values: ``train_toy_network`` at its settings.
 
     The keywords are the keys of the lab's controls (plus ``patience`` and ``min_delta`` of
     early stopping); L = ``hidden_layers`` hidden layers of ``width`` units each, trained
     with momentum ``MOMENTUM`` on binary cross-entropy, in float32, on ``n_train`` points
     (as many held out for validation), in mini-batches of ``batch_size`` (0 or None: the
-    whole training set, full-batch gradient descent).
+    whole training set, full-batch gradient descent); the network is given ``features``
+    (names of ``mlp_core.data.FEATURES``).
 
     Returns
     -------
@@ -112,12 +127,12 @@ def _lab_run(*, dataset="circles", noise=0.35, hidden_layers=2, width=32, activa
         dataset, n=2 * n_train, noise=noise, val_size=VAL_SIZE,
         hidden=(width,) * hidden_layers, activation=activation, loss=LOSS, lr=lr,
         epochs=epochs, batch_size=batch_size or None, lam=lam, dropout=dropout, momentum=MOMENTUM,
-        patience=patience, min_delta=min_delta, dtype=np.float32, seed=seed)
+        patience=patience, min_delta=min_delta, dtype=np.float32, seed=seed, features=features)
 
 
 def _lab_stepper(*, dataset="circles", noise=0.35, hidden_layers=2, width=32,
                  activation="relu", lr=0.1, lam=0.0, dropout=0.0, n_train=N_POINTS // 2,
-                 batch_size=0, seed=0, points=()):
+                 batch_size=0, features=DEFAULT_FEATURES, seed=0, points=()):
     """Build the lab's run at epoch 0, to be trained a few epochs at a time (``advance``).
 
     The same data, network and training as ``_lab_run`` (``advance(epochs)`` gives its
@@ -131,7 +146,7 @@ def _lab_stepper(*, dataset="circles", noise=0.35, hidden_layers=2, width=32,
         dataset, n=2 * n_train, noise=noise, val_size=VAL_SIZE,
         hidden=(width,) * hidden_layers, activation=activation, loss=LOSS, lr=lr, lam=lam,
         dropout=dropout, momentum=MOMENTUM, batch_size=batch_size or None, dtype=np.float32,
-        seed=seed, extra_points=points)
+        seed=seed, extra_points=points, features=features)
 
 
 def _lab_summary(run):
@@ -159,7 +174,8 @@ def _lab_summary(run):
         f"accuracy: training {number_or_dash(acc_train, '.0%')}, validation "
         f"{number_or_dash(acc_val, '.0%')} &nbsp;·&nbsp; Σ‖W‖² = "
         f"{number_or_dash(weights_sq, '.4g')} &nbsp;·&nbsp; {len(run.y_train)} training / "
-        f"{len(run.y_val)} validation points, network {run.net.layer_sizes}, "
+        f"{len(run.y_val)} validation points, network {run.net.layer_sizes} on "
+        f"{', '.join(FEATURES[name].label for name in run.features)}, "
         f"{_batches(run)} gradient descent with momentum {MOMENTUM}",
     ]
     if run.error is None:
@@ -176,7 +192,7 @@ def _batches(run):
 
 def _confusion_line(run):
     """HTML: the validation set's confusion matrix, one row per true class, in words."""
-    predicted = predict_classes(run.net, run.X_val, LOSS)
+    predicted = predict_classes(run.net, run.inputs(run.X_val), LOSS)
     counts = confusion_counts(run.y_val, predicted)
     rows = [f"class {k}: {counts[k, k]} right, {counts[k, 1 - k]} taken for class {1 - k}"
             for k in (0, 1)]
@@ -195,7 +211,7 @@ EPOCH_CAP = 5000
 REPLAY_BUDGET = 0.035
 #: Controls that change the data or the network: a change starts again at epoch 0.
 STRUCTURAL = ("dataset", "noise", "hidden_layers", "width", "activation", "n_train",
-              "batch_size")
+              "batch_size", "features")
 #: Controls the running training picks up from its next epoch on.
 LIVE = ("lam", "dropout", "lr")
 #: Named scenarios of §4.6 (issue 13): name -> (what to look at, the controls it changes
@@ -277,7 +293,7 @@ class RegularizationLab(Panel):
         controls = {  # keyword of _lab_run -> the control students see
             "lam": float_slider("λ (L2)", 0.0, 0.0, 0.05, 0.001, readout_format=".3f"),
             "dropout": float_slider("dropout", 0.0, 0.0, 0.8, 0.05),
-            "hidden_layers": int_slider("hidden layers", 2, 1, 4),
+            "hidden_layers": int_slider("hidden layers", 2, 0, 4),  # 0: logistic regression
             "width": int_slider("width", 32, 2, 128, 2),
             "lr": log_slider("learning rate", 0.1, -3, 0, step=0.1),
             "epochs": int_slider("epochs", 300, 10, 1000, 10),
@@ -287,7 +303,10 @@ class RegularizationLab(Panel):
             "n_train": int_slider("training points", N_POINTS // 2, 10, 200, 10),
             "batch_size": dropdown("batch size", [("full", 0), ("8", 8), ("16", 16),
                                                   ("32", 32)], value=0),  # 0: all points
+            "features": ToggleRow("inputs", [(f.label, name) for name, f in FEATURES.items()],
+                                  DEFAULT_FEATURES),
         }
+        controls["features"].add_class("lab-features")
         self._defaults = {name: control.value for name, control in controls.items()}
         self._build_extras()
         super().__init__(controls, None, css_class="regularization-lab", columns=3,
@@ -297,10 +316,13 @@ class RegularizationLab(Panel):
                                  layout={"flex_flow": "row wrap", "align_items": "center"})
         header, *rest = self.widget.children
         *control_rows, image, summary = rest
+        features = self.controls["features"]  # a row of its own, below the sliders
+        for row in control_rows:
+            row.children = [c for c in row.children if c is not features]
         # the summary stays the last child: the browser tests watch it there
         self.widget.children = [header, transport, self.preset_row, self.preset_caption,
-                                *control_rows, self.point_row, self.state_row, image,
-                                summary]
+                                *control_rows, features, self.point_row, self.state_row,
+                                image, summary]
         own = self.own_thread.wrap
         self.play_button.observe(own(self._on_play_button), names="value")
         self.step_button.on_click(own(lambda _: self.step()))
@@ -581,7 +603,8 @@ class RegularizationLab(Panel):
         for k, applied in enumerate(self.run.applied):
             if not trained_with or trained_with[-1][1:] != list(applied):
                 trained_with.append([k + 1, *applied])
-        return {"version": STATE_VERSION, "seed": self.seed, "settings": self.values,
+        settings = {**self.values, "features": list(self.values["features"])}  # JSON: a list
+        return {"version": STATE_VERSION, "seed": self.seed, "settings": settings,
                 "points": [list(p) for p in self.points], "epoch": self.run.epoch,
                 "trained_with": trained_with}
 
@@ -599,7 +622,9 @@ class RegularizationLab(Panel):
         """
         state = _decode_state(state) if isinstance(state, str) else state
         _check_state(state, self.seed)
-        settings, trained_with = state["settings"], state["trained_with"]
+        # a state saved before the feature toggles gave the network x₁, x₂
+        settings = {"features": DEFAULT_FEATURES, **state["settings"]}
+        trained_with = state["trained_with"]
         for name, value in settings.items():
             if name not in self.controls:
                 raise ValueError(f"state: {name!r} is not a control of the lab; its controls "
