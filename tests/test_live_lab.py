@@ -383,6 +383,28 @@ def test_preset_claims_hold_on_fresh_runs():
     assert jumpy.accuracy(jumpy.X_val, jumpy.y_val) == 0.5
 
 
+def n_parameters(net):
+    return sum(W.size + b.size for W, b in zip(net.weights, net.biases))
+
+
+def test_feature_presets_show_features_standing_in_for_depth():
+    line = preset_run("no hidden layer")
+    assert line.net.layer_sizes == [2, 1] and line.features == ("x1", "x2")
+    assert 0.4 <= line.accuracy(line.X_val, line.y_val) <= 0.6  # about half wrong
+    squares, default = preset_run("features instead of depth"), _lab_run()
+    assert squares.net.layer_sizes == [2, 1] and squares.features == ("x1^2", "x2^2")
+    assert squares.accuracy(squares.X_val, squares.y_val) >= default.accuracy(
+        default.X_val, default.y_val)  # at least as many validation points right
+    assert (n_parameters(squares.net), n_parameters(default.net)) == (3, 1185)
+    assert "3 parameters instead of 1185" in PRESETS["features instead of depth"][0]
+    assert abs(gap(squares)) < 0.1 < gap(default) / 5  # almost no gap
+    # w₁x₁² + w₂x₂² + b = 0 with w₁, w₂ of one sign: an ellipse around the origin
+    (w1, w2), = squares.net.weights[0]
+    assert np.sign(w1) == np.sign(w2) != 0
+    corners = np.array([[0.7, 0.3], [-0.7, 0.3], [0.7, -0.3], [-0.7, -0.3]])
+    assert len(set(squares.net.predict(squares.inputs(corners))[:, 0])) == 1  # symmetric
+
+
 def test_state_round_trip_rebuilds_the_identical_run():
     lab = regularization_lab(seed=3)
     lab.set(lam=0.004, dropout=0.1, hidden_layers=1, width=16, dataset="moons")
