@@ -25,6 +25,7 @@ import math
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from mlp_core import Perceptron
@@ -318,6 +319,28 @@ def test_lab_diverges_at_the_largest_learning_rate(lab, lab_defaults):
     lab.set(**{**lab_defaults, "lr": top, "hidden_layers": 4, "width": 128})
     text = summary_text(lab)
     assert "diverged" in text and "—" in text, text
+
+
+def test_lab_features_stand_in_for_depth(lab, lab_defaults):
+    # 07 and Neural_Networks: the scenario "no hidden layer" (logistic regression on x1, x2)
+    # draws a straight line through the rings; "features instead of depth" gives the same
+    # network x1^2, x2^2 and it draws an ellipse around the inner ring, which the students
+    # compare with the default network's validation accuracy
+    default = lab_run(lab, lab_defaults)
+    lab.load_preset("no hidden layer")
+    assert "network [2, 1] on x₁, x₂" in summary_text(lab)
+    _, line_val = find(r"accuracy: training (\d+)%, validation (\d+)%", lab)
+    assert int(line_val) / 100 <= 0.6  # a line leaves about half of the ring points wrong
+    lab.load_preset("features instead of depth")
+    assert lab.values["features"] == ("x1^2", "x2^2") and lab.values["hidden_layers"] == 0
+    assert "network [2, 1] on x₁², x₂²" in summary_text(lab)
+    _, ellipse_val = find(r"accuracy: training (\d+)%, validation (\d+)%", lab)
+    assert int(ellipse_val) / 100 >= default["val_acc"]
+    (w1, w2), = lab.net.weights[0]  # w1 x1² + w2 x2² + b = 0: an ellipse when w1 w2 > 0
+    bias = lab.net.biases[0][0]
+    assert w1 * w2 > 0 and -bias / w1 > 0  # a closed curve around the origin
+    inner = lab.run.y_val == 1  # the inner ring, inside the ellipse
+    assert np.mean((lab.net.predict(lab.run.inputs(lab.run.X_val))[:, 0] > 0) == inner) > 0.8
 
 
 def test_early_stopping_panel_stops_earlier_with_min_delta():
