@@ -390,14 +390,22 @@ def n_parameters(net):
 def test_feature_presets_show_features_standing_in_for_depth():
     line = preset_run("no hidden layer")
     assert line.net.layer_sizes == [2, 1] and line.features == ("x1", "x2")
-    assert 0.4 <= line.accuracy(line.X_val, line.y_val) <= 0.6  # about half wrong
     squares, default = preset_run("features instead of depth"), _lab_run()
     assert squares.net.layer_sizes == [2, 1] and squares.features == ("x1^2", "x2^2")
-    assert squares.accuracy(squares.X_val, squares.y_val) >= default.accuracy(
-        default.X_val, default.y_val)  # at least as many validation points right
     assert (n_parameters(squares.net), n_parameters(default.net)) == (3, 1185)
     assert "3 parameters instead of 1185" in PRESETS["features instead of depth"][0]
-    assert abs(gap(squares)) < 0.1 < gap(default) / 5  # almost no gap
+    # the caption holds at every seed a student may choose, not only the lab's seed 0:
+    # about as many validation points right (at most 2 of 50 fewer) and a much smaller gap
+    for seed in range(6):
+        line = _lab_run(seed=seed, **PRESETS["no hidden layer"][1])
+        assert 0.35 <= line.accuracy(line.X_val, line.y_val) <= 0.65  # about half wrong
+        squares = _lab_run(seed=seed, **PRESETS["features instead of depth"][1])
+        default = _lab_run(seed=seed)
+        right = [round(run.accuracy(run.X_val, run.y_val) * len(run.y_val))
+                 for run in (squares, default)]
+        assert right[0] >= right[1] - 2, (seed, right)
+        assert gap(squares) < gap(default) / 1.5, seed
+    squares = preset_run("features instead of depth")
     # w₁x₁² + w₂x₂² + b = 0 with w₁, w₂ of one sign: an ellipse around the origin
     (w1, w2), = squares.net.weights[0]
     assert np.sign(w1) == np.sign(w2) != 0
