@@ -52,6 +52,13 @@ _TIMING_JS = """(panel) => {
 }"""
 _COUNTS_JS = "p => [p.__mlpTiming.images.length, p.__mlpTiming.texts.length]"
 
+#: Seconds after the kernel's idle before a key press counts as "same figure". Idle only
+#: says the kernel has taken the update: a panel's callback that a kernel subshell receives
+#: is handed to the panel's own thread (mlp_core.widgets.base.OwnThread) and redraws there
+#: afterwards, and the live lab draws from an asyncio task. A press that ends in the grace
+#: is reported as a problem, so a passing run never waits for it.
+REDRAW_GRACE = 10.0
+
 
 def open_notebook(page, server, name, workspace, timeout=60_000):
     """Open ``name`` in a fresh workspace and wait until its kernel is connected and idle."""
@@ -176,13 +183,14 @@ class Step:
     problem: str = ""
 
 
-def press_and_wait(panel, handle, key, kernel_log, timeout=30.0, grace=0.5, text=None):
+def press_and_wait(panel, handle, key, kernel_log, timeout=30.0, grace=REDRAW_GRACE,
+                   text=None):
     """Press ``key`` on ``handle`` and wait until the panel's image changes.
 
     Given ``text``, type it into the slider's readout and press ``key`` there instead. Also
-    stops waiting once the kernel has handled the update (idle) and ``grace`` seconds passed
+    stops waiting once the kernel has gone idle after the update and ``grace`` seconds passed
     without a new image (the figure drawn for the new value is identical to the old one:
-    nothing to wait for).
+    nothing to wait for). Idle is not "redrawn": see REDRAW_GRACE.
 
     A press that leaves the value where it was (the handle already at that end: no update
     is sent to the kernel) returns with ``shown=""``. An error from the kernel or

@@ -35,7 +35,6 @@ NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
 LAB = ".regularization-lab"
 LATENCY_SLIDERS = ("λ (L2)", "dropout", "hidden layers")
 LATENCY_GOAL_MS = 250
-LIVE_LAB_GRACE = 10.0  # s: see measure_latency
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 UNCHANGED = {"summary only": "same figure, new summary",
              "nothing": "same figure and summary (the kernel redrew without error)"}
@@ -62,15 +61,11 @@ def measure_latency(panel, kernel_log, moves=4):
             failed.append(f"no slider described {name!r} (sliders: {sorted(by_label)})")
             continue
         handle, keys, steps = by_label[name], ["ArrowRight", "ArrowLeft"], []
-        # The live lab draws a change from an asyncio task after the kernel has gone idle
-        # (the first picture after a few epochs), so "idle for 0.5 s and no new image" does
-        # not mean "nothing to draw" there: give it the time a loaded machine needs.
-        grace = LIVE_LAB_GRACE if panel.locator(".lab-epoch").count() else 0.5
         for n in range(moves):
-            step = press_and_wait(panel, handle, keys[n % 2], kernel_log, grace=grace)
+            step = press_and_wait(panel, handle, keys[n % 2], kernel_log)
             if n == 0 and not step.shown:  # already at the top: go down first
                 keys.reverse()
-                step = press_and_wait(panel, handle, keys[0], kernel_log, grace=grace)
+                step = press_and_wait(panel, handle, keys[0], kernel_log)
             steps.append(step)
             wait_whole_run(panel, by_label.get("epochs"))
         failed += [f"{s.slider} {s.key}: {s.problem or 'image did not change'}"
