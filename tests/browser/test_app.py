@@ -252,7 +252,7 @@ def map_center(preset):
     """Return where the lab's boundary map is in its picture after ``preset``.
 
     As fractions of the width and height from the top left, with the (x₁, x₂) there and the
-    preset's settings, from the same lab built in this process.
+    preset's settings as its state lists them, from the same lab built in this process.
     """
     import matplotlib
 
@@ -263,7 +263,7 @@ def map_center(preset):
     lab.load_preset(preset)
     x0, y0, x1, y1 = lab.figure_maker.axes[1].get_position().extents
     fx, fy = (x0 + x1) / 2, 1 - (y0 + y1) / 2
-    return (fx, fy), lab.figure_maker.data_point(fx, fy), lab.values
+    return (fx, fy), lab.figure_maker.data_point(fx, fy), lab.state()["settings"]
 
 
 def test_lab_app_preset_click_point_and_state_round_trip(lab_app, app_page, browser):
