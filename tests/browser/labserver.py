@@ -5,7 +5,8 @@ its own config/data/runtime/workspace/settings/checkpoint folders (nothing of th
 setup leaks in, nothing of ours leaks out: no checkpoint lands next to the notebooks).
 Settings overrides silence the "Jupyter news" notification, turn autosave off (a test must
 never rewrite a notebook in the repository) and attach every cell to the DOM, so a test can
-count cells and prompts.
+count cells and prompts. ``start()`` is ``launch()`` (start the process, return at once) then
+``wait_ready()``, so that several servers can start side by side.
 
 Stopping it leaves no process behind, in three layers:
 
@@ -79,6 +80,8 @@ class LabServer:
         self.process = None
         self.log_path = self.work_dir / "jupyter.log"
         self._seen = {}  # pid -> psutil.Process: every descendant ever seen
+        self._launched_at = None
+        self._ready = False
 
     @property
     def base_url(self):
@@ -128,6 +131,15 @@ class LabServer:
 
     def start(self, timeout=60.0):
         """Start the server and wait until ``/api/status`` answers."""
+        return self.launch().wait_ready(timeout)
+
+    def launch(self):
+        """Start the server's process and return at once (``wait_ready`` waits for it).
+
+        Several servers launched one after the other start side by side.
+        """
+        if self.process is not None:
+            return self
         settings = self.work_dir / "app-settings"
         settings.mkdir(parents=True, exist_ok=True)
         if self.settings_overrides is not None:
@@ -141,15 +153,25 @@ class LabServer:
                 start_new_session=True, preexec_fn=_die_with_parent,
             )
         _RUNNING.add(self)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+        self._launched_at = time.monotonic()
+        return self
+
+    def wait_ready(self, timeout=60.0):
+        """Wait until the launched server answers, at most ``timeout`` s after its launch."""
+        if self._ready:
+            return self
+        deadline = self._launched_at + timeout
+        while True:
             if self.process.poll() is not None:
                 self.stop()
                 raise RuntimeError(f"jupyter lab exited at start:\n{self.log_tail()}")
             with contextlib.suppress(OSError, ValueError):
                 self._check_ready()
+                self._ready = True
                 return self
-            time.sleep(0.25)
+            if time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
         self.stop()
         raise TimeoutError(f"jupyter lab not ready after {timeout} s:\n{self.log_tail()}")
 

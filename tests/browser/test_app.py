@@ -67,18 +67,33 @@ class AppServer(LabServer):
             raise OSError("Voilà not listening yet")
 
 
+SECTION_APPS = [("perceptron", ".perceptron-panel"), ("activations", ".activation-panel"),
+                ("backprop", ".backprop-panel"), ("training", ".training-panel")]
+
+
+def launch_early(early, tmp_path_factory):
+    """Start every app's server at the session's start, side by side (conftest.Early)."""
+    for app in ["lab", *(name for name, _ in SECTION_APPS)]:
+        early.launch(f"voila-{app}", lambda app=app: new_server(app, tmp_path_factory))
+
+
+def new_server(app, tmp_path_factory):
+    return AppServer(app, tmp_path_factory.mktemp(f"voila-{app}"))
+
+
 @contextlib.contextmanager
-def served(app, tmp_path_factory):
-    server = AppServer(app, tmp_path_factory.mktemp(f"voila-{app}"))
+def served(app, early, tmp_path_factory):
+    """Yield the app's server once it is ready (launched early); stop it afterwards."""
     try:
-        yield server.start(timeout=90)
+        yield early.take(f"voila-{app}", lambda: new_server(app, tmp_path_factory),
+                         timeout=90)
     finally:
-        server.stop()
+        early.stop(f"voila-{app}")
 
 
 @pytest.fixture(scope="module")
-def lab_app(chromium_path, tmp_path_factory):
-    with served("lab", tmp_path_factory) as server:
+def lab_app(early, tmp_path_factory):
+    with served("lab", early, tmp_path_factory) as server:
         yield server
 
 
@@ -197,15 +212,10 @@ def test_lab_app_loads_without_code_redraws_and_switches_presenter_mode(lab_app,
     assert not problems, "\n".join(dict.fromkeys(problems))
 
 
-@pytest.mark.parametrize("app, selector", [
-    ("perceptron", ".perceptron-panel"),
-    ("activations", ".activation-panel"),
-    ("backprop", ".backprop-panel"),
-    ("training", ".training-panel"),
-])
-def test_section_app_loads_without_code_and_redraws(app, selector, chromium_path, app_page,
+@pytest.mark.parametrize("app, selector", SECTION_APPS)
+def test_section_app_loads_without_code_and_redraws(app, selector, early, app_page,
                                                     tmp_path_factory, artifacts):
-    with served(app, tmp_path_factory) as server:
+    with served(app, early, tmp_path_factory) as server:
         seconds, log = open_app(app_page, server, f".kit-app-{app} .mlp-panel")
         app_page.screenshot(path=artifacts / f"app_{app}.png")
         problems = page_problems(app_page, log)

@@ -5,7 +5,12 @@ killed (SIGKILL).
 
 Each case runs ``scenario_cleanup.py`` in a child pytest against a generated demo notebook
 (the three at once, to save time), records every process below the child while it runs,
-then checks that all of them are gone.
+then checks that all of them are gone: 5 s after the child has exited (20 s after SIGKILL,
+where the safety nets work asynchronously).
+
+The three children start with the session (``launch_early``, see conftest.Early) and run
+beside the first test module; a thread per child records its processes and, once it has
+exited, which of them are still alive at the limit. The tests here read those records.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,13 +37,32 @@ KINDS = {"jupyter lab server": ("jupyter", "lab"), "kernel": ("ipykernel_launche
          "chromium": ("chromium",)}
 
 
+SURVIVAL_LIMIT = {"kill": 20.0}  # s after the child's exit; 5 s for the others
+
+
 @dataclass
 class Run:
-    """One child pytest and every process seen below it: {pid: (process, command line)}."""
+    """One child pytest and every process seen below it: {pid: (process, command line)}.
 
+    ``alive`` lists the processes still running SURVIVAL_LIMIT seconds after the child
+    exited (None until ``follow`` has looked).
+    """
+
+    scenario: str
     child: subprocess.Popen
     log: Path
     seen: dict = field(default_factory=dict)
+    alive: list | None = None
+
+    def follow(self):
+        """Record the processes below the child until it exits, then which outlive it."""
+        while self.child.poll() is None:
+            self.watch()
+            time.sleep(0.2)
+        # After SIGKILL the safety nets work asynchronously (Linux SIGTERMs the server, the
+        # kernel's parent poller notices, Playwright's driver closes Chromium): allow time.
+        _, self.alive = psutil.wait_procs([p for p, _ in self.seen.values()],
+                                          timeout=SURVIVAL_LIMIT.get(self.scenario, 5.0))
 
     def watch(self):
         try:
@@ -60,29 +85,55 @@ def _start(scenario, folder):
         child = subprocess.Popen(
             [sys.executable, "-m", "pytest", "-q", "-s", "-p", "no:cacheprovider",
              str(SCENARIO)], cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
-    return Run(child, log)
+    return Run(scenario, child, log)
 
 
-@pytest.fixture(scope="module")
-def runs(chromium_path, tmp_path_factory):
-    """Run the three scenarios at once and watch them until every child has exited."""
-    runs = {}
-    try:
+class Scenarios:
+    """The three child sessions, run at once, each followed by a thread of its own."""
+
+    def __init__(self, tmp_path_factory):
+        self.tmp_path_factory = tmp_path_factory
+        self.runs, self.threads = {}, []
+        self.launched_at = None
+
+    def launch(self):
+        self.launched_at = time.monotonic()
         for scenario in EXIT_CODES:
-            runs[scenario] = _start(scenario, tmp_path_factory.mktemp(scenario))
-        deadline = time.monotonic() + 150
-        while any(run.child.poll() is None for run in runs.values()):
-            if time.monotonic() > deadline:
-                raise TimeoutError("cleanup scenarios still running after 150 s")
-            for run in runs.values():
-                run.watch()
-            time.sleep(0.2)
-    finally:
-        for run in runs.values():
+            run = _start(scenario, self.tmp_path_factory.mktemp(scenario))
+            self.runs[scenario] = run
+            self.threads.append(threading.Thread(target=run.follow, daemon=True))
+            self.threads[-1].start()
+        return self
+
+    def wait_ready(self, timeout):
+        """Wait until every child has exited and been followed (``timeout`` s from launch)."""
+        for thread in self.threads:
+            thread.join(max(0.0, self.launched_at + timeout - time.monotonic()))
+        if any(thread.is_alive() for thread in self.threads):
+            self.stop()
+            raise TimeoutError(f"cleanup scenarios still running after {timeout} s")
+        return self
+
+    def stop(self):
+        for run in self.runs.values():
             if run.child.poll() is None:
                 run.child.kill()
             run.child.wait()
-    return runs
+
+
+def launch_early(early, tmp_path_factory):
+    """Start the three scenarios at the session's start (conftest.Early)."""
+    early.launch("cleanup-scenarios", lambda: Scenarios(tmp_path_factory))
+
+
+@pytest.fixture(scope="module")
+def runs(early, tmp_path_factory):
+    """Yield the three scenarios' runs once every child has exited and been followed."""
+    try:
+        yield early.take("cleanup-scenarios", lambda: Scenarios(tmp_path_factory),
+                         timeout=150).runs
+    finally:
+        early.stop("cleanup-scenarios")
 
 
 @pytest.mark.parametrize("scenario", list(EXIT_CODES))
@@ -94,8 +145,6 @@ def test_no_process_survives(scenario, runs):
     commands = [command for _, command in run.seen.values()]
     for kind, words in KINDS.items():
         assert any(all(w in c for w in words) for c in commands), f"never saw a {kind}"
-    # After SIGKILL the safety nets work asynchronously (Linux SIGTERMs the server, the
-    # kernel's parent poller notices, Playwright's driver closes Chromium): allow time.
-    _, alive = psutil.wait_procs([p for p, _ in run.seen.values()],
-                                 timeout=20 if scenario == "kill" else 5)
-    assert not alive, "still running:\n" + "\n".join(run.seen[p.pid][1][:150] for p in alive)
+    alive = run.alive
+    assert not alive, (f"still running {SURVIVAL_LIMIT.get(scenario, 5.0)} s after the "
+                       f"child exited:\n" + "\n".join(run.seen[p.pid][1][:150] for p in alive))

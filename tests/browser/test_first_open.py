@@ -43,14 +43,21 @@ SAVED = "02_network_structure.ipynb"  # saved without running: a stored notebook
 CURRENT_TAB = ".lm-DockPanel-tabBar .lm-TabBar-tab.lm-mod-current"
 
 
+def new_kit_lab(tmp_path_factory):
+    return KitLab(tmp_path_factory.mktemp("kit"), tmp_path_factory.mktemp("kit-state"))
+
+
+def launch_early(early, tmp_path_factory):
+    """Start the kit's lab at the session's start (conftest.Early)."""
+    early.launch("kit-lab", lambda: new_kit_lab(tmp_path_factory))
+
+
 @pytest.fixture(scope="module")
-def kit_lab(chromium_path, tmp_path_factory):
-    server = KitLab(tmp_path_factory.mktemp("kit"), tmp_path_factory.mktemp("kit-state"))
+def kit_lab(early, tmp_path_factory):
     try:
-        server.start()
-        yield server
+        yield early.take("kit-lab", lambda: new_kit_lab(tmp_path_factory), timeout=60)
     finally:
-        server.stop()
+        early.stop("kit-lab")
 
 
 @pytest.fixture

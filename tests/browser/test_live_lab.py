@@ -54,16 +54,24 @@ def write_notebook(folder):
     nbformat.write(notebook, folder / NOTEBOOK)
 
 
-@pytest.fixture(scope="module")
-def live_server(chromium_path, tmp_path_factory):
+def new_live_server(tmp_path_factory):
+    """Return a JupyterLab (not started) serving a folder with only the lab's notebook."""
     folder = tmp_path_factory.mktemp("live-lab")
     write_notebook(folder)
-    server = LabServer(folder, tmp_path_factory.mktemp("live-lab-jupyter"))
+    return LabServer(folder, tmp_path_factory.mktemp("live-lab-jupyter"))
+
+
+def launch_early(early, tmp_path_factory):
+    """Start this module's JupyterLab at the session's start (conftest.Early)."""
+    early.launch("live-lab", lambda: new_live_server(tmp_path_factory))
+
+
+@pytest.fixture(scope="module")
+def live_server(early, tmp_path_factory):
     try:
-        server.start()
-        yield server
+        yield early.take("live-lab", lambda: new_live_server(tmp_path_factory), timeout=60)
     finally:
-        server.stop()
+        early.stop("live-lab")
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ import time
 import nbformat
 import pytest
 
-from .conftest import NOTEBOOK_DIR, REPORT
+from .conftest import NOTEBOOK_DIR, REPORT, notebook_lab
 from .lab import (
     exercise_slider,
     open_notebook,
@@ -39,6 +39,11 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 UNCHANGED = {"summary only": "same figure, new summary",
              "nothing": "same figure and summary (the kernel redrew without error)"}
 LATENCIES = {}  # notebook stem -> latency report, for the JSON artifact
+
+
+def launch_early(early, tmp_path_factory):
+    """Start the JupyterLab of these tests at the session's start (conftest.Early)."""
+    early.launch("jupyterlab", lambda: notebook_lab(tmp_path_factory))
 
 
 def stored_widget_outputs(path):
