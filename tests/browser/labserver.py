@@ -93,9 +93,11 @@ class LabServer:
                  for key, value in {**query, "token": self.token}.items()]
         return f"{self.base_url}/{path.lstrip('/')}?{'&'.join(parts)}"
 
-    def api(self, method, path, timeout=10):
-        """Call the REST API; returns the decoded JSON body (None when empty)."""
-        request = urllib.request.Request(self.url(path), method=method)
+    def api(self, method, path, timeout=10, body=None):
+        """Call the REST API (``body``: sent as JSON); returns the decoded JSON body or None."""
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(self.url(path), data=data, method=method,
+                                         headers={"Content-Type": "application/json"})
         with urllib.request.urlopen(request, timeout=timeout) as response:
             body = response.read()
         return json.loads(body) if body else None
