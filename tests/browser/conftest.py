@@ -23,7 +23,6 @@ from pathlib import Path
 
 import pytest
 
-from .kernellog import KernelLog
 from .labserver import LabServer
 
 REPO = Path(__file__).resolve().parents[2]
@@ -188,12 +187,6 @@ def page(browser, lab_server):
         with contextlib.suppress(Exception):
             context.close()
         lab_server.shutdown_kernels()
-
-
-@pytest.fixture
-def kernel_log(page):
-    """Errors and stderr sent by the page's kernels (widget callbacks included)."""
-    return KernelLog().attach(page)
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -62,9 +62,26 @@ REDRAW_GRACE = 10.0
 
 def open_notebook(page, server, name, workspace, timeout=60_000):
     """Open ``name`` in a fresh workspace and wait until its kernel is connected and idle."""
+    channels = start_opening(page, server, name, workspace)
+    page.wait_for_load_state()
+    finish_opening(page, channels, name, timeout)
+
+
+def start_opening(page, server, name, workspace):
+    """Start loading ``name`` in a fresh workspace and return at once.
+
+    Returns the list that the kernel websockets of ``page`` are added to (``finish_opening``
+    waits for them).
+    """
     channels = []
     page.on("websocket", lambda ws: channels.append(ws) if "/channels" in ws.url else None)
-    page.goto(server.url(f"lab/workspaces/{workspace}/tree/{name}", reset=None))
+    page.goto(server.url(f"lab/workspaces/{workspace}/tree/{name}", reset=None),
+              wait_until="commit")
+    return channels
+
+
+def finish_opening(page, channels, name, timeout=60_000):
+    """Wait until the notebook ``start_opening`` loads has its kernel connected and idle."""
     # The indicator reads "idle" before any kernel exists; wait for the kernel's socket first.
     deadline = time.monotonic() + timeout / 1000
     while not channels:
@@ -72,6 +89,12 @@ def open_notebook(page, server, name, workspace, timeout=60_000):
             raise TimeoutError(f"no kernel connection for {name} after {timeout / 1000} s")
         page.wait_for_timeout(100)
     wait_idle(page, timeout)
+
+
+def kernel_ids(channels):
+    """Return the ids of the kernels whose websockets are in ``channels``."""
+    return {m.group(1) for ws in channels
+            if (m := re.search(r"/api/kernels/([\w-]+)/channels", ws.url))}
 
 
 def wait_idle(page, timeout=60_000):

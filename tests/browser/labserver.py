@@ -193,12 +193,13 @@ class LabServer:
                 self._seen.setdefault(child.pid, child)
         return [p for p in self._seen.values() if p.is_running()]
 
-    def shutdown_kernels(self):
-        """Shut down every kernel through the REST API (best effort)."""
+    def shutdown_kernels(self, ids=None):
+        """Shut down every kernel (or those in ``ids``) through the REST API (best effort)."""
         with contextlib.suppress(OSError, ValueError):
             for kernel in self.api("GET", "api/kernels"):
-                with contextlib.suppress(OSError, ValueError):
-                    self.api("DELETE", f"api/kernels/{kernel['id']}", timeout=15)
+                if ids is None or kernel["id"] in ids:
+                    with contextlib.suppress(OSError, ValueError):
+                        self.api("DELETE", f"api/kernels/{kernel['id']}", timeout=15)
 
     def stop(self):
         """Stop kernels, the server's process group and any straggler. Idempotent."""

@@ -3,29 +3,38 @@
 Every slider of every panel must redraw its figure at both ends and one step in. One test
 per ``notebooks/*.ipynb`` (found when the tests are collected). The regularization lab's
 key-to-image latency is measured and reported, not asserted (speed goals are reported).
+
+Each notebook gets a fresh page in a browser context of its own. Loading JupyterLab in it
+takes about 8 s of a core, so the next test's page starts loading while this test moves its
+sliders (``NotebookPages``); never during the latency run, which has the machine to itself.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
 import statistics
 import time
+from dataclasses import dataclass
 
 import nbformat
 import pytest
 
-from .conftest import NOTEBOOK_DIR, REPORT, notebook_lab
+from .conftest import NOTEBOOK_DIR, REPORT, VIEWPORT, notebook_lab
+from .kernellog import KernelLog
 from .lab import (
     exercise_slider,
-    open_notebook,
+    finish_opening,
+    kernel_ids,
     output_problems,
     press_and_wait,
     run_all,
     screenshot_panel,
     slider_label,
     slider_readout,
+    start_opening,
     wait_widgets,
 )
 
@@ -44,6 +53,92 @@ LATENCIES = {}  # notebook stem -> latency report, for the JSON artifact
 def launch_early(early, tmp_path_factory):
     """Start the JupyterLab of these tests at the session's start (conftest.Early)."""
     early.launch("jupyterlab", lambda: notebook_lab(tmp_path_factory))
+
+
+@dataclass
+class Opening:
+    """A notebook loading (or loaded) in a page of its own browser context."""
+
+    name: str
+    context: object
+    page: object
+    kernel_log: KernelLog
+    channels: list  # the page's kernel websockets
+    seconds: float = 0.0  # spent waiting for it in ``take``
+
+
+class NotebookPages:
+    """Notebooks opened in JupyterLab, each in a fresh page and browser context.
+
+    ``prepare(name)`` starts loading a notebook and returns at once; ``take(name)`` returns
+    its ``Opening`` once the kernel is connected and idle (preparing it first if nobody
+    did); ``close`` closes the page and shuts down its kernel, and no other.
+    """
+
+    def __init__(self, browser, server):
+        self.browser, self.server = browser, server
+        self.pending = {}
+
+    def prepare(self, name):
+        if name in self.pending:
+            return
+        context = self.browser.new_context(viewport=VIEWPORT)
+        page = context.new_page()
+        page.set_default_timeout(30_000)
+        kernel_log = KernelLog().attach(page)
+        channels = start_opening(page, self.server, name, workspace=f"test-{secrets.token_hex(4)}")
+        self.pending[name] = Opening(name, context, page, kernel_log, channels)
+
+    def take(self, name):
+        start = time.perf_counter()
+        self.prepare(name)
+        opening = self.pending.pop(name)
+        try:
+            finish_opening(opening.page, opening.channels, name)
+        except BaseException:
+            self.close(opening)
+            raise
+        opening.seconds = time.perf_counter() - start
+        return opening
+
+    def close(self, opening):
+        with contextlib.suppress(Exception):
+            opening.context.close()
+        self.server.shutdown_kernels(kernel_ids(opening.channels))
+
+    def close_all(self):
+        for opening in self.pending.values():
+            self.close(opening)
+        self.pending.clear()
+
+
+@pytest.fixture(scope="module")
+def notebook_pages(browser, lab_server):
+    pages = NotebookPages(browser, lab_server)
+    try:
+        yield pages
+    finally:
+        pages.close_all()
+        lab_server.shutdown_kernels()
+
+
+@pytest.fixture
+def opened(request, notebook_pages):
+    """Yield the test's notebook open in a fresh page, its kernel idle; close it afterwards."""
+    opening = notebook_pages.take(request.node.callspec.params["notebook"].name)
+    try:
+        yield opening
+    finally:
+        notebook_pages.close(opening)
+
+
+def next_notebook(request):
+    """Return the notebook of the test that runs next, if that is one of these tests."""
+    items = request.session.items
+    following = items[items.index(request.node) + 1:][:1]
+    if following and following[0].originalname == request.node.originalname:
+        return following[0].callspec.params["notebook"]
+    return None
 
 
 def stored_widget_outputs(path):
@@ -142,10 +237,10 @@ def step_problems(steps):
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[path.stem for path in NOTEBOOKS])
-def test_notebook_runs_and_every_slider_redraws(notebook, page, kernel_log, lab_server,
+def test_notebook_runs_and_every_slider_redraws(notebook, opened, notebook_pages, request,
                                                 artifacts):
-    start = time.perf_counter()
-    open_notebook(page, lab_server, notebook.name, workspace=f"test-{secrets.token_hex(4)}")
+    page, kernel_log = opened.page, opened.kernel_log
+    start = time.perf_counter() - opened.seconds
     run_all(page)
     problems = output_problems(page) + wait_widgets(page, stored_widget_outputs(notebook))
     problems += [p for p in output_problems(page) if p not in problems]
@@ -157,6 +252,9 @@ def test_notebook_runs_and_every_slider_redraws(notebook, page, kernel_log, lab_
         report_latency(times, notebook, artifacts)
         problems += [f"latency run: {f}" for f in failed]
 
+    # The next test's page loads while the sliders move (after the latency run, never in it).
+    if (following := next_notebook(request)) is not None:
+        notebook_pages.prepare(following.name)
     panels = page.locator(".mlp-panel")
     steps = exercise_panels(panels, kernel_log)
     problems += step_problems(steps)
