@@ -237,25 +237,39 @@ def png_bytes(page, image):
     return bytes(data)
 
 
-def settled(page, image, quiet_ms=1500, timeout=60.0):
-    """Wait until ``image`` has shown the same picture for ``quiet_ms``; return its ``src``.
-
-    The lab replays a run as a few pictures.
-    """
-    deadline = time.monotonic() + timeout
-    src, since = image_src(image), time.monotonic()
-    while time.monotonic() < deadline:
-        page.wait_for_timeout(200)
-        now = image_src(image)
-        if now != src:
-            src, since = now, time.monotonic()
-        elif time.monotonic() - since > quiet_ms / 1000:
-            return src
-    raise TimeoutError(f"the picture kept changing for {timeout} s")
-
-
 def state_field(lab):
     return lab.locator(".lab-state input")
+
+
+def summary(lab):
+    """Return the text of the lab's summary (the line of numbers below its picture)."""
+    return lab.locator(":scope > .widget-html").last.inner_text()
+
+
+# The lab replays a change as a few pictures. In each picture it sends the image first, then
+# the epoch readout and the summary, and with the last picture of the whole run (only then)
+# its state: once the state field or the summary shows what only the whole run shows, the
+# image shown is the whole run's.
+
+def whole_run_after(page, lab, old_state):
+    """Wait until the lab's state field differs from ``old_state``; return the image's src."""
+    page.wait_for_function("([field, old]) => field.value && field.value !== old",
+                           arg=[state_field(lab).element_handle(), old_state])
+    return image_src(lab.locator("img.widget-image").first)
+
+
+def whole_run_showing(page, lab, text, timeout=60_000):
+    """Wait until the lab's summary reads ``text``; return the image's src."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function("([p, text]) => [...p.querySelectorAll(':scope > .widget-html')]"
+                               ".at(-1).innerText === text", arg=[lab.element_handle(), text],
+                               timeout=timeout)
+    except PlaywrightTimeout:
+        raise AssertionError(f"after {timeout / 1000:.0f} s the summary reads "
+                             f"{summary(lab)!r}, not {text!r}") from None
+    return image_src(lab.locator("img.widget-image").first)
 
 
 def map_center(preset):
@@ -282,14 +296,15 @@ def test_lab_app_preset_click_point_and_state_round_trip(lab_app, app_page, brow
     _, log = open_app(app_page, lab_app, ".regularization-lab")
     lab = app_page.locator(".kit-app-lab .regularization-lab")
     image = lab.locator("img.widget-image").first
-    before = settled(app_page, image)
+    before = whole_run_after(app_page, lab, "")  # the lab opens showing its whole run
+    state_before = state_field(lab).input_value()
 
     # A scenario is one click: the picture changes and its caption says what to look at.
     lab.locator(".lab-presets button", has_text=re.compile("^overfitting$")).click()
     app_page.wait_for_function("([img, src]) => img.src !== src",
                                arg=[image.element_handle(), before])
     assert "overfitting" in lab.locator(".lab-preset-caption").inner_text()
-    after_preset = settled(app_page, image)
+    after_preset = whole_run_after(app_page, lab, state_before)
     state_before = state_field(lab).input_value()
 
     # A click on the boundary map adds a point of the selected class (0): the network
@@ -297,9 +312,7 @@ def test_lab_app_preset_click_point_and_state_round_trip(lab_app, app_page, brow
     (fx, fy), (x1, x2), settings = map_center("overfitting")
     box = image.bounding_box()
     image.click(position={"x": fx * box["width"], "y": fy * box["height"]})
-    app_page.wait_for_function("([field, old]) => field.value !== old",
-                               arg=[state_field(lab).element_handle(), state_before])
-    shown = settled(app_page, image)
+    shown = whole_run_after(app_page, lab, state_before)
     assert shown != after_preset
     text = state_field(lab).input_value()
     state = regularization_lab(state=text).state()
@@ -307,7 +320,7 @@ def test_lab_app_preset_click_point_and_state_round_trip(lab_app, app_page, brow
     (px1, px2, label), = state["points"]
     assert label == 0 and abs(px1 - x1) < 0.05 and abs(px2 - x2) < 0.05, (state, x1, x2)
     assert state["settings"] == settings
-    picture = png_bytes(app_page, image)
+    picture, numbers = png_bytes(app_page, image), summary(lab)
     problems = page_problems(app_page, log)
 
     # The state string, pasted into a fresh app (a new kernel), rebuilds the same picture.
@@ -319,12 +332,13 @@ def test_lab_app_preset_click_point_and_state_round_trip(lab_app, app_page, brow
         _, other_log = open_app(other, lab_app, ".regularization-lab")
         other_lab = other.locator(".kit-app-lab .regularization-lab")
         other_image = other_lab.locator("img.widget-image").first
-        first = settled(other, other_image)
+        first = whole_run_after(other, other_lab, "")
         state_field(other_lab).fill(text)
         state_field(other_lab).press("Enter")
         other.wait_for_function("([img, src]) => img.src !== src",
                                 arg=[other_image.element_handle(), first])
-        settled(other, other_image)
+        # the field already reads ``text`` (pasted), so wait for the run's last summary
+        whole_run_showing(other, other_lab, numbers)
         assert state_field(other_lab).input_value() == text
         assert png_bytes(other, other_image) == picture
         problems += page_problems(other, other_log)
