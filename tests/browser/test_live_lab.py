@@ -106,13 +106,15 @@ def images(panel):
 
 def first_picture_latency(panel, handle, key, epochs):
     """Seconds from ``key`` on ``handle`` to the panel's first new picture (or None)."""
-    before = images(panel)
+    before, old_state = images(panel), state_shown(panel)
     handle.focus()
     handle.press(key)
     panel.page.wait_for_function(
         "([sel, n]) => document.querySelector(sel).__live.images.length > n",
         arg=[LAB, before], timeout=30_000)
-    wait_run_shown(panel, epochs)  # the next press must not meet this replay's last frames
+    # the next press must not meet this replay's last frames (see wait_new_state)
+    wait_new_state(panel, old_state)
+    wait_run_shown(panel, epochs)
     key_at, shown = panel.evaluate("p => [p.__live.keys.at(-1), p.__live.images]")
     return (shown[before] - key_at) / 1000
 
@@ -222,14 +224,27 @@ def state_shown(panel):
     return panel.locator(".lab-state input").input_value()
 
 
-def wait_new_state(panel, old, timeout=10.0):
-    """Wait for the lab-state text to differ from ``old``; return it."""
+def wait_new_state(panel, old, timeout=30.0):
+    """Wait for the lab-state text to differ from ``old``; return it.
+
+    The lab sends its state only with the last picture of a whole run, after the picture,
+    the epoch readout and the summary: once the state has changed, those show the whole
+    run. (The epoch readout alone can still show the end of the run before while the
+    first picture of the new one is already there.)
+    """
     deadline = time.monotonic() + timeout
     while (text := state_shown(panel)) == old:
         if time.monotonic() > deadline:
             raise TimeoutError(f"lab-state did not change in {timeout} s")
         panel.page.wait_for_timeout(50)
     return text
+
+
+def wait_summary(panel, expected, timeout=30.0):
+    """Wait until ``summary_numbers`` gives ``expected`` (the end of a replayed run)."""
+    deadline = time.monotonic() + timeout
+    while summary_numbers(panel) != expected and time.monotonic() < deadline:
+        panel.page.wait_for_timeout(50)
 
 
 def test_presets_clicks_and_state_round_trip(live_page, live_server, artifacts):
@@ -239,9 +254,10 @@ def test_presets_clicks_and_state_round_trip(live_page, live_server, artifacts):
     # A preset button changes the picture and shows its caption.
     presets = panel.locator(".lab-presets button")
     assert presets.count() >= 6
-    before = images(panel)
+    before, default_state = images(panel), state_shown(panel)
     panel.locator(".lab-presets button", has_text="L2 to the rescue").click()
     wait_new_image(panel, before)
+    l2_state = wait_new_state(panel, default_state)
     wait_run_shown(panel, 300)
     assert "L2 to the rescue" in panel.locator(".lab-preset-caption").inner_text()
     l2_numbers, points = summary_numbers(panel)
@@ -251,11 +267,11 @@ def test_presets_clicks_and_state_round_trip(live_page, live_server, artifacts):
     panel.locator(".lab-point-class button", has_text="class 1").click()
     image = panel.locator(":scope > img.widget-image")
     box = image.bounding_box()
-    before, l2_state = images(panel), state_shown(panel)
+    before = images(panel)
     image.click(position={"x": box["width"] * 0.665, "y": box["height"] * 0.42})
     wait_new_image(panel, before)
+    state = wait_new_state(panel, l2_state)
     wait_run_shown(panel, 300)
-    state = wait_new_state(panel, l2_state)  # sent with the whole run's last picture
     clicked_numbers, points = summary_numbers(panel)
     assert points == 1 and clicked_numbers != l2_numbers
 
@@ -263,16 +279,17 @@ def test_presets_clicks_and_state_round_trip(live_page, live_server, artifacts):
     before = images(panel)
     panel.locator(".lab-presets button", has_text="overfitting").click()
     wait_new_image(panel, before)
+    wait_new_state(panel, state)
     wait_run_shown(panel, 300)
-    page.wait_for_timeout(300)
     assert summary_numbers(panel) != (clicked_numbers, 1)
     before = images(panel)
     field = panel.locator(".lab-state input")
     field.fill(state)
     field.press("Enter")
     wait_new_image(panel, before)
+    # the field holds the pasted state already: wait for the run's last summary instead
+    wait_summary(panel, (clicked_numbers, 1))
     wait_run_shown(panel, 300)
-    page.wait_for_timeout(300)
     assert summary_numbers(panel) == (clicked_numbers, 1)
     assert "saved state" in panel.locator(".lab-preset-caption").inner_text()
 

@@ -162,26 +162,36 @@ def measure_latency(panel, kernel_log, moves=4):
             continue
         handle, keys, steps = by_label[name], ["ArrowRight", "ArrowLeft"], []
         for n in range(moves):
+            old_state = panel.locator(".lab-state input").input_value()
             step = press_and_wait(panel, handle, keys[n % 2], kernel_log)
             if n == 0 and not step.shown:  # already at the top: go down first
                 keys.reverse()
                 step = press_and_wait(panel, handle, keys[0], kernel_log)
             steps.append(step)
-            wait_whole_run(panel, by_label.get("epochs"))
+            wait_whole_run(panel, by_label.get("epochs"),
+                           old_state if step.shown == "figure" else None)
         failed += [f"{s.slider} {s.key}: {s.problem or 'image did not change'}"
                    for s in steps if s.problem or s.seconds is None]
         times[name] = [s.seconds for s in steps if s.seconds is not None]
     return times, failed
 
 
-def wait_whole_run(panel, epochs_handle, timeout=30_000):
+def wait_whole_run(panel, epochs_handle, old_state=None, timeout=30_000):
     """Wait until the lab shows its whole run.
 
     A change arrives as a few pictures (the first after a few epochs), and the next press
-    must not count the last of them as its own.
+    must not count the last of them as its own. The lab sends its state (``.lab-state``)
+    only with the last picture of a whole run, after the picture and the epoch readout: a
+    change of the state from ``old_state`` is the sure sign (the readout alone may still
+    show the end of the run before while the first new picture is there already).
     """
     if epochs_handle is None or not panel.locator(".lab-epoch").count():
         return
+    if old_state is not None:
+        panel.page.wait_for_function(
+            "([field, old]) => field.value !== old",
+            arg=[panel.locator(".lab-state input").element_handle(), old_state],
+            timeout=timeout)
     epochs = slider_readout(epochs_handle)
     panel.page.wait_for_function(
         r"([p, n]) => p.querySelector('.lab-epoch').innerText.match(/^epoch (\d+)/)?.[1] === n",
