@@ -104,6 +104,20 @@ def images(panel):
     return panel.evaluate(_IMAGES_JS)
 
 
+def wait_readout(panel, text, timeout=30_000):
+    """Wait until the lab's epoch readout contains ``text`` (fails naming what it shows)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        panel.page.wait_for_function(
+            "([p, text]) => p.querySelector('.lab-epoch').innerText.includes(text)",
+            arg=[panel.element_handle(), text], timeout=timeout)
+    except PlaywrightTimeout:
+        shown = panel.locator(".lab-epoch").inner_text()
+        raise AssertionError(f"the epoch readout shows {shown!r}, without {text!r}, after "
+                             f"{timeout / 1000:.0f} s") from None
+
+
 def first_picture_latency(panel, handle, key, epochs):
     """Seconds from ``key`` on ``handle`` to the panel's first new picture (or None)."""
     before, old_state = images(panel), state_shown(panel)
@@ -172,26 +186,28 @@ def test_live_lab_plays_pauses_resets_and_answers(live_page, live_server, artifa
     # 3. λ while playing: it applies from the next epoch; the run does not start again.
     by_label["λ (L2)"].focus()
     by_label["λ (L2)"].press("End")
-    page.wait_for_timeout(800)
+    wait_readout(panel, "λ 0.05")
     after_lambda = epoch(panel)
     report["epoch_before_and_after_lambda_while_playing"] = [playing_epoch, after_lambda]
     assert after_lambda >= playing_epoch
-    assert "λ 0.05" in panel.locator(".lab-epoch").inner_text()
 
-    # 4. Pause: the picture stops changing.
+    # 4. Pause: the picture stops changing. (Pausing sends the state, after any picture
+    # still on its way; the lab sends no state while playing.)
+    state_while_playing = state_shown(panel)
     panel.locator("button", has_text="Pause").click()
-    page.wait_for_timeout(500)
+    wait_new_state(panel, state_while_playing)
     paused_images, paused_epoch = images(panel), epoch(panel)
     page.wait_for_timeout(1500)
     assert images(panel) == paused_images and epoch(panel) == paused_epoch
     assert panel.locator("button", has_text="Play").count() == 1
 
     # 5. Reset: epoch 0.
-    before_reset = images(panel)
+    before_reset, paused_state = images(panel), state_shown(panel)
     panel.locator("button", has_text="Reset").click()
     page.wait_for_function("([sel, n]) => document.querySelector(sel).__live.images.length > n",
                            arg=[LAB, before_reset])
-    wait_run_shown(panel, 0, timeout=5.0)  # the readout follows the picture
+    wait_new_state(panel, paused_state)  # after the picture, the readout and the summary
+    wait_run_shown(panel, 0, timeout=5.0)
     assert "not trained yet" in panel.inner_text()
 
     screenshot_panel(panel, artifacts / "live_lab.png")
