@@ -4,7 +4,8 @@ It never runs on its own: the file name does not match ``test_*.py``.
 
 ``CLEANUP_SCENARIO`` says how the test ends once JupyterLab, a kernel and Chromium are up:
 ``fail`` (an assertion fails), ``interrupt`` (Ctrl-C while all three are up) or
-``kill`` (SIGKILL: no teardown, no atexit; only the safety nets are left).
+``kill`` (SIGKILL: no teardown, no atexit; only the safety nets are left). It does so once
+test_cleanup.py has seen all three below it (the file ``CLEANUP_SEEN`` names exists).
 
 The kernel is started the way JupyterLab starts a notebook's kernel (a session through the
 server's REST API) and the page holds a websocket to it, as JupyterLab's page would; the
@@ -42,8 +43,18 @@ def connect_kernel(page, server, path, timeout=60.0):
         time.sleep(0.1)
 
 
+def wait_until_seen(flag, timeout=60.0):
+    """Wait until the watching test has seen the server, the kernel and Chromium."""
+    deadline = time.monotonic() + timeout
+    while not os.path.exists(flag):
+        if time.monotonic() > deadline:
+            pytest.fail(f"test_cleanup.py did not see every process within {timeout} s")
+        time.sleep(0.05)
+
+
 def test_session_that_ends_badly(page, lab_server):
     connect_kernel(page, lab_server, "demo.ipynb")
+    wait_until_seen(os.environ["CLEANUP_SEEN"])
     scenario = os.environ["CLEANUP_SCENARIO"]
     print(f"READY {scenario}", flush=True)
     if scenario == "fail":

@@ -10,7 +10,10 @@ where the safety nets work asynchronously).
 
 The three children start with the session (``launch_early``, see conftest.Early) and run
 beside the first test module; a thread per child records its processes and, once it has
-exited, which of them are still alive at the limit. The tests here read those records.
+exited, which of them are still alive at the limit. The tests here read those records. A
+child ends its session only once that thread has seen a server, a kernel and Chromium below
+it (it waits for the file ``CLEANUP_SEEN`` names), so a short-lived kernel cannot slip
+between two looks.
 """
 
 from __future__ import annotations
@@ -51,14 +54,23 @@ class Run:
     scenario: str
     child: subprocess.Popen
     log: Path
+    seen_flag: Path  # made once every kind of process has been seen; the child waits for it
     seen: dict = field(default_factory=dict)
     alive: list | None = None
+
+    def kinds_missing(self):
+        """Return the KINDS of process not seen below the child so far."""
+        commands = [command for _, command in self.seen.values()]
+        return [kind for kind, words in KINDS.items()
+                if not any(all(w in c for w in words) for c in commands)]
 
     def follow(self):
         """Record the processes below the child until it exits, then which outlive it."""
         while self.child.poll() is None:
             self.watch()
-            time.sleep(0.2)
+            if not self.seen_flag.exists() and not self.kinds_missing():
+                self.seen_flag.touch()
+            time.sleep(0.1)
         # After SIGKILL the safety nets work asynchronously (Linux SIGTERMs the server, the
         # kernel's parent poller notices, Playwright's driver closes Chromium): allow time.
         _, self.alive = psutil.wait_procs([p for p, _ in self.seen.values()],
@@ -79,13 +91,13 @@ class Run:
 def _start(scenario, folder):
     write_demo_notebook(folder / "notebooks" / "demo.ipynb")
     env = {**os.environ, "MLP_NOTEBOOK_DIR": str(folder / "notebooks"),
-           "CLEANUP_SCENARIO": scenario}
+           "CLEANUP_SCENARIO": scenario, "CLEANUP_SEEN": str(folder / "seen")}
     log = folder / "pytest.log"
     with open(log, "wb") as out:
         child = subprocess.Popen(
             [sys.executable, "-m", "pytest", "-q", "-s", "-p", "no:cacheprovider",
              str(SCENARIO)], cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
-    return Run(scenario, child, log)
+    return Run(scenario, child, log, folder / "seen")
 
 
 class Scenarios:
@@ -142,9 +154,7 @@ def test_no_process_survives(scenario, runs):
     output = run.log.read_text(errors="replace")
     assert f"READY {scenario}" in output, output[-3000:]
     assert run.child.returncode == EXIT_CODES[scenario], output[-3000:]
-    commands = [command for _, command in run.seen.values()]
-    for kind, words in KINDS.items():
-        assert any(all(w in c for w in words) for c in commands), f"never saw a {kind}"
+    assert not run.kinds_missing(), f"never saw a {', '.join(run.kinds_missing())}"
     alive = run.alive
     assert not alive, (f"still running {SURVIVAL_LIMIT.get(scenario, 5.0)} s after the "
                        f"child exited:\n" + "\n".join(run.seen[p.pid][1][:150] for p in alive))
