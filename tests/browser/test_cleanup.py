@@ -47,6 +47,9 @@ SURVIVAL_LIMIT = {"kill": 20.0}  # s after the child's exit; 5 s for the others
 class Run:
     """One child pytest and every process seen below it: {pid: (process, command line)}.
 
+    The command line kept is the last non-empty one read: a fresh fork shows its parent's
+    command until exec, and a process on its way out shows none.
+
     ``alive`` lists the processes still running SURVIVAL_LIMIT seconds after the child
     exited (None until ``follow`` has looked).
     """
@@ -83,9 +86,11 @@ class Run:
             return
         for process in children:
             try:  # read again each time: a fresh fork shows its parent's command until exec
-                self.seen[process.pid] = (process, " ".join(process.cmdline()))
+                command = " ".join(process.cmdline())
             except psutil.Error:
                 continue
+            if command or process.pid not in self.seen:
+                self.seen[process.pid] = (process, command)
 
 
 def _start(scenario, folder):
